@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# The local Slurm cluster that slurmrestpy serves by default: munged, MariaDB,
+# slurmdbd, slurmctld and several slurmd, all living under .cluster/ at the
+# root of the repository, on ports away from Slurm's defaults.
+#
+#   cluster/cluster.sh up      install what is missing, start what is not running
+#   cluster/cluster.sh down    stop exactly the processes it started (pid files)
+#   cluster/cluster.sh status  say what runs
+#
+# Needs root (packages, daemons, Unix users). Works without systemd.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DIR=${SLURMRESTPY_CLUSTER_DIR:-$ROOT/.cluster}
+CLUSTER=srp
+NODES="n[1-3]"
+NODE_NAMES=(n1 n2 n3)
+CTLD_PORT=16817
+DBD_PORT=16819
+MYSQL_PORT=16306
+SLURMD_PORTS=17001-17003
+ACCOUNT=research
+USERS=(srp_alice srp_bob)
+PACKAGES=(munge mariadb-server slurmctld slurmd slurmdbd slurm-client slurm-wlm-jwt-plugin)
+
+export SLURM_CONF=$DIR/etc/slurm.conf
+
+log() { printf 'cluster: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+
+# A daemon runs when its pid file names a live process.
+running() {
+    local pidfile=$1
+    [[ -s $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+wait_for() {
+    local what=$1 seconds=$2
+    shift 2
+    for _ in $(seq $((seconds * 5))); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.2
+    done
+    die "$what did not come up in ${seconds}s; see $DIR/log/"
+}
+
+install_packages() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    ((${#missing[@]})) || return 0
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+write_config() {
+    mkdir -p "$DIR"/{etc,munge,mysql,log,run,state} "${NODE_NAMES[@]/#/$DIR/spool/}"
+    chmod 755 "$DIR/etc" # slurm.conf is for everyone; the keys inside are 0600
+    chmod 755 "$DIR/munge" # every user's Slurm commands reach munged
+    [[ -s $DIR/etc/jwt.key ]] || { head -c 32 /dev/urandom >"$DIR/etc/jwt.key"; chmod 600 "$DIR/etc/jwt.key"; }
+    [[ -s $DIR/etc/mysql.pass ]] || { head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$DIR/etc/mysql.pass"; chmod 600 "$DIR/etc/mysql.pass"; }
+    local host
+    host=$(hostname -s)
+    local subst=(-e "s|@DIR@|$DIR|g" -e "s|@HOST@|$host|g" -e "s|@CLUSTER@|$CLUSTER|g"
+        -e "s|@CTLD_PORT@|$CTLD_PORT|g" -e "s|@DBD_PORT@|$DBD_PORT|g" -e "s|@MYSQL_PORT@|$MYSQL_PORT|g"
+        -e "s|@NODES@|$NODES|g" -e "s|@SLURMD_PORTS@|$SLURMD_PORTS|g")
+    sed "${subst[@]}" "$ROOT/cluster/slurm.conf.in" >"$DIR/etc/slurm.conf"
+    sed "${subst[@]}" -e "s|@MYSQL_PASS@|$(cat "$DIR/etc/mysql.pass")|g" \
+        "$ROOT/cluster/slurmdbd.conf.in" >"$DIR/etc/slurmdbd.conf"
+    chmod 600 "$DIR/etc/slurmdbd.conf"
+    cat >"$DIR/env" <<EOF
+# source this file to use the local cluster by hand: sinfo, squeue, scontrol token
+export SLURM_CONF=$DIR/etc/slurm.conf
+EOF
+}
+
+create_users() {
+    for u in "${USERS[@]}"; do
+        id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u"
+    done
+}
+
+start_munge() {
+    running "$DIR/munge/munged.pid" && return 0
+    [[ -s $DIR/munge/munge.key ]] || mungekey -c -k "$DIR/munge/munge.key"
+    chmod 600 "$DIR/munge/munge.key"
+    rm -f "$DIR/munge/munge.sock"
+    munged --key-file="$DIR/munge/munge.key" --socket="$DIR/munge/munge.sock" \
+        --pid-file="$DIR/munge/munged.pid" --log-file="$DIR/log/munged.log" \
+        --seed-file="$DIR/munge/munged.seed" --force </dev/null
+    wait_for munged 10 bash -c "munge -S '$DIR/munge/munge.sock' -n | unmunge -S '$DIR/munge/munge.sock'"
+}
+
+mysql_sock() { echo "$DIR/mysql/mysqld.sock"; }
+
+start_mysql() {
+    running "$DIR/mysql/mysqld.pid" && return 0
+    if [[ ! -d $DIR/mysql/data/mysql ]]; then
+        mysql_install_db --datadir="$DIR/mysql/data" --user=root \
+            --auth-root-authentication-method=normal >"$DIR/log/mysql-install.log" 2>&1
+    fi
+    setsid mysqld --datadir="$DIR/mysql/data" --socket="$(mysql_sock)" --port=$MYSQL_PORT \
+        --bind-address=127.0.0.1 --pid-file="$DIR/mysql/mysqld.pid" --user=root \
+        --log-error="$DIR/log/mysqld.log" --innodb-buffer-pool-size=64M \
+        </dev/null >/dev/null 2>&1 &
+    wait_for mysqld 60 mysqladmin --socket="$(mysql_sock)" -uroot ping
+    local pass
+    pass=$(cat "$DIR/etc/mysql.pass")
+    mysql --socket="$(mysql_sock)" -uroot <<EOF
+CREATE USER IF NOT EXISTS 'slurm'@'127.0.0.1' IDENTIFIED BY '$pass';
+ALTER USER 'slurm'@'127.0.0.1' IDENTIFIED BY '$pass';
+GRANT ALL ON slurm_acct_db.* TO 'slurm'@'127.0.0.1';
+FLUSH PRIVILEGES;
+EOF
+}
+
+start_slurmdbd() {
+    running "$DIR/run/slurmdbd.pid" && return 0
+    slurmdbd </dev/null
+    wait_for slurmdbd 30 sacctmgr -n list cluster
+}
+
+populate_accounting() {
+    sacctmgr -n -P list cluster format=cluster | grep -qx "$CLUSTER" ||
+        sacctmgr -i add cluster "$CLUSTER" >/dev/null
+    sacctmgr -n -P list account format=account | grep -qx "$ACCOUNT" ||
+        sacctmgr -i add account "$ACCOUNT" Cluster="$CLUSTER" Description="slurmrestpy tests" Organization=slurmrestpy >/dev/null
+    for u in "${USERS[@]}"; do
+        sacctmgr -n -P list user format=user | grep -qx "$u" ||
+            sacctmgr -i add user "$u" Account="$ACCOUNT" Cluster="$CLUSTER" >/dev/null
+    done
+}
+
+start_slurmctld() {
+    running "$DIR/run/slurmctld.pid" && return 0
+    slurmctld </dev/null
+    wait_for slurmctld 30 scontrol ping
+}
+
+start_slurmd() {
+    for n in "${NODE_NAMES[@]}"; do
+        running "$DIR/run/slurmd-$n.pid" || slurmd -N "$n" </dev/null
+    done
+    # Nodes are ready when none is still unknown or not responding.
+    wait_for "the nodes" 60 bash -c '[[ -z $(sinfo -h -N -o "%t" | grep -vE "^(idle|mix|alloc|drain|drng)$") ]]'
+}
+
+all_running() {
+    running "$DIR/munge/munged.pid" && running "$DIR/mysql/mysqld.pid" &&
+        running "$DIR/run/slurmdbd.pid" && running "$DIR/run/slurmctld.pid" || return 1
+    for n in "${NODE_NAMES[@]}"; do running "$DIR/run/slurmd-$n.pid" || return 1; done
+}
+
+up() {
+    [[ $(id -u) == 0 ]] || die "the local cluster needs root (packages, daemons, users)"
+    if [[ -s $DIR/env ]] && all_running; then
+        log "running (source $DIR/env to use it)"
+        return 0
+    fi
+    install_packages
+    write_config
+    create_users
+    start_munge
+    start_mysql
+    start_slurmdbd
+    populate_accounting
+    start_slurmctld
+    start_slurmd
+    log "up: $(sinfo -h -o '%D nodes %T in %P' | tr '\n' ' ')(source $DIR/env to use it)"
+}
+
+stop_pidfile() {
+    local name=$1 pidfile=$2
+    running "$pidfile" || { rm -f "$pidfile"; return 0; }
+    local pid
+    pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+        log "$name ($pid) did not stop; killing it"
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$pidfile"
+}
+
+down() {
+    for n in "${NODE_NAMES[@]}"; do stop_pidfile "slurmd $n" "$DIR/run/slurmd-$n.pid"; done
+    stop_pidfile slurmctld "$DIR/run/slurmctld.pid"
+    stop_pidfile slurmdbd "$DIR/run/slurmdbd.pid"
+    stop_pidfile mysqld "$DIR/mysql/mysqld.pid"
+    stop_pidfile munged "$DIR/munge/munged.pid"
+    log "down"
+}
+
+status() {
+    local rc=0
+    for entry in munged:munge/munged.pid mysqld:mysql/mysqld.pid slurmdbd:run/slurmdbd.pid \
+        slurmctld:run/slurmctld.pid "${NODE_NAMES[@]/#/slurmd-}"; do
+        local name=${entry%%:*} pidfile=${entry#*:}
+        [[ $entry == slurmd-* ]] && pidfile=run/$entry.pid
+        if running "$DIR/$pidfile"; then echo "$name running"; else echo "$name stopped"; rc=1; fi
+    done
+    return $rc
+}
+
+case ${1:-} in
+up) up ;;
+down) down ;;
+status) status ;;
+*) die "usage: $0 up|down|status" ;;
+esac
