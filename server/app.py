@@ -1,0 +1,104 @@
+"""The ASGI application: connexion routing the loaded API versions to their
+handlers, the description served at /openapi.json, /openapi.yaml and
+/openapi/v3, Swagger UI at /ui/, and slurmrestd's envelope for every error."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from pathlib import Path
+
+import yaml
+from connexion import AsyncApp
+from connexion.options import SwaggerUIOptions
+from starlette.responses import Response
+
+from server import problems
+from server.auth import JwtVerifier
+from server.config import Config
+from server.resolver import HandlerResolver
+from server.services import Services
+from server.slurm import installation, slurmconf
+from server.slurm.runner import Runner
+from server.specs import Specs, available_versions
+
+log = logging.getLogger("slurmrestpy")
+
+
+class StartupError(Exception):
+    """A setting that keeps the server from starting, said in one line."""
+
+
+def load_verifier(config: Config, conf: slurmconf.SlurmConf) -> JwtVerifier:
+    path = Path(config.jwt_key) if config.jwt_key else conf.jwt_key_path
+    if path is None:
+        raise StartupError(
+            f"no JWT key: {conf.path} has no AuthAltParameters=jwt_key=, and --jwt-key was not given"
+        )
+    try:
+        return JwtVerifier.from_file(path)
+    except OSError as error:
+        raise StartupError(f"cannot read the JWT key {path}: {error.strerror}") from None
+    except ValueError as error:
+        raise StartupError(str(error)) from None
+
+
+def select_versions(config: Config) -> list[str]:
+    have = available_versions()
+    if not config.data_parsers:
+        return have
+    unknown = [v for v in config.data_parsers if v not in have]
+    if unknown:
+        raise StartupError(f"unknown data parser {', '.join(unknown)}; available: {', '.join(have)}")
+    return [v for v in have if v in config.data_parsers]
+
+
+def create_app(config: Config) -> AsyncApp:
+    conf_path = slurmconf.locate(config.slurm_conf)
+    try:
+        conf = slurmconf.read(conf_path)
+    except OSError as error:
+        raise StartupError(f"cannot read {conf_path}: {error.strerror}") from None
+    verifier = load_verifier(config, conf)
+    specs = Specs(select_versions(config))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        runner = Runner(
+            slurm_conf=str(conf_path),
+            timeout=config.command_timeout,
+            max_concurrent=config.max_concurrent_commands,
+            coalesce_seconds=config.coalesce_seconds,
+        )
+        slurm = await installation.discover(runner)
+        log.info("driving Slurm %s (JSON from: %s)", slurm.release,
+                 ", ".join(sorted(slurm.json_commands)) or "none")
+        try:
+            yield {"services": Services(config, conf, runner, slurm, verifier, specs)}
+        finally:
+            await runner.close()
+
+    app = AsyncApp(
+        "slurmrestpy",
+        lifespan=lifespan,
+        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui", spec_path="/openapi.json"),
+    )
+    app.add_api(specs.combined(), resolver=HandlerResolver(specs), name="slurmrestpy")
+    add_description_routes(app, specs)
+    problems.install(app)
+    return app
+
+
+def add_description_routes(app: AsyncApp, specs: Specs) -> None:
+    # connexion serves /openapi.json itself; slurmrestd also answers these two.
+    document = specs.combined()
+
+    async def as_json(request):
+        return Response(json.dumps(document, indent=2), media_type="application/json")
+
+    async def as_yaml(request):
+        return Response(yaml.safe_dump(document, sort_keys=False), media_type="application/yaml")
+
+    app.add_url_rule("/openapi/v3", "openapi_v3", as_json)
+    app.add_url_rule("/openapi.yaml", "openapi_yaml", as_yaml)

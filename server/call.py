@@ -1,0 +1,68 @@
+"""One API request being answered: which operation of which version, for
+whom, and the way to run Slurm commands and answer in the envelope.
+
+Handlers receive it as their first argument (see ``server.resolver``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from server import envelope
+from server.slurm.command import Command, SlurmError
+from server.slurm.runner import CommandNotFound, CommandTimeout, Identity
+from server.slurm.errno import by_name
+
+
+class Call:
+    def __init__(self, *, request, services, operation, identity: Identity | None):
+        self.request = request
+        self.services = services
+        self.operation = operation  # server.specs.OperationRef
+        self.identity = identity
+        self.warnings: list[dict] = []
+
+    @property
+    def version(self) -> str:
+        return self.operation.version
+
+    @property
+    def slurm(self):
+        return self.services.slurm
+
+    async def run(self, command: Command) -> Any:
+        """Run a command as the caller and return what it parses to."""
+        try:
+            result = await self.services.runner.run(command, self.identity)
+        except CommandTimeout as error:
+            raise SlurmError(str(error), number=_number("SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT"),
+                             source=command.source(), status=504) from None
+        except CommandNotFound as error:
+            raise SlurmError(str(error), source=command.source(), status=500) from None
+        return command.parse(result)
+
+    def warn(self, description: str, source: str = "slurmrestpy") -> None:
+        self.warnings.append(envelope.warning(description, source))
+
+    def _meta(self) -> dict:
+        return envelope.meta(
+            self.services,
+            plugin=self.operation.plugin,
+            version=self.version,
+            request=self.request,
+            user=self.identity.user if self.identity else None,
+        )
+
+    def respond(self, body: dict, status: int = 200):
+        document = envelope.envelope(body, meta=self._meta(), warnings=self.warnings)
+        return envelope.render(document, status)
+
+    def fail(self, error: SlurmError):
+        body = self.services.specs.empty_body(self.operation, error.status)
+        document = envelope.envelope(body, meta=self._meta(), errors=[error.entry()],
+                                     warnings=self.warnings)
+        return envelope.render(document, error.status)
+
+
+def _number(name: str) -> int | None:
+    known = by_name(name)
+    return known.number if known else None

@@ -1,0 +1,51 @@
+"""Job ids as slurmrestd accepts them in a URL: `123` (a job, every task of
+an array, or every component of a heterogeneous job), `123_4` (one array
+task) and `123+1` (one heterogeneous component)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from server.slurm.command import SlurmError
+from server.slurm.errno import by_name
+
+_FORM = re.compile(r"^(\d+)(?:_(\d+)|\+(\d+))?$")
+
+
+def _number(struct) -> int | None:
+    """The value of a v0.0.44 *_no_val_struct (or of a plain integer)."""
+    if isinstance(struct, dict):
+        return struct.get("number") if struct.get("set") and not struct.get("infinite") else None
+    return struct
+
+
+@dataclass(frozen=True)
+class JobSelector:
+    job_id: int
+    array_task: int | None = None
+    het_offset: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> JobSelector:
+        match = _FORM.match(text.strip())
+        if not match:
+            known = by_name("ESLURM_INVALID_JOB_ID")
+            raise SlurmError(
+                f"Unable to parse job id {text!r}: expected 123, 123_4 or 123+1",
+                number=known.number if known else None,
+                source="job_id",
+                status=400,
+            )
+        job, task, offset = match.groups()
+        return cls(int(job), int(task) if task else None, int(offset) if offset else None)
+
+    def matches(self, job: dict) -> bool:
+        """Does a job (internal form) answer to this id?"""
+        array_job = _number(job.get("array_job_id"))
+        het_job = _number(job.get("het_job_id"))
+        if self.array_task is not None:
+            return array_job == self.job_id and _number(job.get("array_task_id")) == self.array_task
+        if self.het_offset is not None:
+            return het_job == self.job_id and _number(job.get("het_job_offset")) == self.het_offset
+        return self.job_id in (job.get("job_id"), array_job or None, het_job or None)

@@ -1,0 +1,79 @@
+"""From an operation of the OpenAPI description to its handler, in one step.
+
+Each operation names its handler in ``x-slurmrestpy-handler`` (a dotted
+path). The operationId stays SchedMD's, because generated clients name their
+methods after it. The handler is bound to the operation it serves and called
+as ``handler(call, **parameters)``, where ``call`` (server.call.Call) knows
+the API version, the caller and how to run Slurm; a ``SlurmError`` it raises
+becomes slurmrestd's error envelope.
+"""
+
+from __future__ import annotations
+
+import inspect
+
+from connexion import request as current_request
+from connexion.resolver import Resolution, Resolver
+from connexion.utils import get_function_from_name
+
+from server.auth import identity_from
+from server.call import Call
+from server.services import services_of
+from server.slurm.command import SlurmError
+from server.slurm.errno import by_name
+
+HANDLER_KEY = "x-slurmrestpy-handler"
+
+
+class HandlerResolver(Resolver):
+    def __init__(self, specs):
+        super().__init__()
+        self.specs = specs
+
+    def resolve(self, operation) -> Resolution:
+        dotted = operation._operation.get(HANDLER_KEY)
+        if not dotted:
+            raise ValueError(f"{operation.method.upper()} {operation.path} has no {HANDLER_KEY}")
+        ref = self.specs.find(operation.path, operation.method)
+        return Resolution(bind(get_function_from_name(dotted), ref), operation.operation_id)
+
+
+def bind(handler, ref):
+    """The endpoint connexion calls: it takes the operation's parameters by
+    name (as the handler declares them, minus `call`) plus connexion's
+    `token_info`, builds the Call and answers failures in the envelope."""
+    declared = list(inspect.signature(handler).parameters.values())[1:]
+
+    async def endpoint(token_info=None, **parameters):
+        request = current_request
+        call = Call(
+            request=request,
+            services=services_of(request),
+            operation=ref,
+            identity=identity_from(token_info),
+        )
+        if call.identity is None:
+            return call.fail(_unauthenticated())
+        try:
+            return await handler(call, **parameters)
+        except SlurmError as error:
+            return call.fail(error)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__qualname__ = handler.__qualname__
+    endpoint.__module__ = handler.__module__
+    endpoint.__doc__ = handler.__doc__
+    endpoint.__signature__ = inspect.Signature(
+        [*declared, inspect.Parameter("token_info", inspect.Parameter.KEYWORD_ONLY, default=None)]
+    )
+    return endpoint
+
+
+def _unauthenticated() -> SlurmError:
+    known = by_name("ESLURM_AUTH_CRED_INVALID")
+    return SlurmError(
+        "Authentication does not apply to request: no token was given",
+        number=known.number if known else None,
+        source="rest_auth",
+        status=401,
+    )

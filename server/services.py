@@ -1,0 +1,29 @@
+"""What every request needs from the running server, created once at start-up
+(the ASGI lifespan) and reached from a request through its scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.auth import JwtVerifier
+    from server.config import Config
+    from server.slurm.installation import SlurmInstallation
+    from server.slurm.runner import Runner
+    from server.slurm.slurmconf import SlurmConf
+    from server.specs import Specs
+
+
+@dataclass
+class Services:
+    config: Config
+    slurm_conf: SlurmConf
+    runner: Runner
+    slurm: SlurmInstallation
+    verifier: JwtVerifier | None
+    specs: Specs
+
+
+def services_of(request) -> Services:
+    return request.scope["state"]["services"]

@@ -1,0 +1,85 @@
+"""Command objects: one per Slurm invocation, each knowing its argument
+vector and how to read what the command printed.
+
+A handler builds a command and hands it to ``Call.run``; the runner executes
+it; ``parse`` turns the result into API objects or raises ``SlurmError``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from server.slurm import errno
+
+
+class SlurmError(Exception):
+    """A failure to report in slurmrestd's error envelope."""
+
+    def __init__(
+        self,
+        description: str,
+        *,
+        number: int | None = None,
+        source: str = "slurmrestpy",
+        status: int | None = None,
+    ):
+        super().__init__(description)
+        self.description = description
+        known = errno.by_number(number) if number is not None else None
+        self.number = number if number is not None else -1
+        self.error = known.message if known else "Unspecified error"
+        self.source = source
+        self.status = status if status is not None else errno.http_status(self.number)
+
+    def entry(self) -> dict:
+        return {
+            "description": self.description,
+            "error_number": self.number,
+            "error": self.error,
+            "source": self.source,
+        }
+
+
+class Command:
+    """Base of every command object. ``read_only`` commands may be coalesced."""
+
+    read_only = True
+    stdin: bytes | None = None
+
+    def argv(self) -> list[str]:
+        raise NotImplementedError
+
+    def parse(self, result) -> Any:
+        raise NotImplementedError
+
+    # Helpers shared by the command objects.
+
+    def source(self) -> str:
+        return " ".join(self.argv()[:2])
+
+    def failure(self, result, description: str) -> SlurmError:
+        """The error a failed command stands for, with Slurm's number where its
+        stderr names a known error."""
+        text = (result.stderr or result.stdout).strip()
+        known = errno.from_message(text)
+        detail = _last_line(text)
+        return SlurmError(
+            f"{description}: {detail}" if detail else description,
+            number=known.number if known else None,
+            source=self.source(),
+        )
+
+    def json_output(self, result, description: str) -> dict:
+        if not result.ok:
+            raise self.failure(result, description)
+        try:
+            return json.loads(result.stdout)
+        except ValueError as error:
+            raise SlurmError(f"{description}: unreadable JSON from {result.argv[0]}: {error}",
+                             source=self.source()) from None
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    return lines[-1].strip() if lines else ""

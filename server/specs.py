@@ -1,0 +1,155 @@
+"""The OpenAPI descriptions of the API versions we serve.
+
+Each version is one hand-maintained YAML file in ``openapi/``; connexion
+routes and validates from it. This module finds them, serves them combined
+(``/openapi.json``), and answers questions about an operation that are
+needed outside connexion: which operation a path is, and the empty body an
+error response of that operation must still carry.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+VERSION_FILE = re.compile(r"^(v\d+\.\d+\.\d+)\.yaml$")
+PLUGIN_OF_PREFIX = {"slurm": "slurmctld", "slurmdb": "slurmdbd", "util": "util"}
+
+
+def available_versions(spec_dir: Path = SPEC_DIR) -> list[str]:
+    found = [m.group(1) for p in spec_dir.glob("v*.yaml") if (m := VERSION_FILE.match(p.name))]
+    return sorted(found, key=lambda v: tuple(int(x) for x in v[1:].split(".")))
+
+
+@functools.lru_cache(maxsize=None)
+def _load(path: Path) -> dict:
+    with path.open() as f:
+        return yaml.safe_load(f)
+
+
+def load(version: str, spec_dir: Path = SPEC_DIR) -> dict:
+    """A private copy of one version's description (connexion mutates what it gets)."""
+    return copy.deepcopy(_load(spec_dir / f"{version}.yaml"))
+
+
+@dataclass(frozen=True)
+class OperationRef:
+    version: str
+    plugin: str  # slurmctld, slurmdbd or util
+    path: str  # the template, e.g. /slurm/v0.0.44/job/{job_id}
+    method: str
+    operation: dict
+
+
+def _template_regex(template: str) -> re.Pattern:
+    parts = re.split(r"(\{[^}]+\})", template)
+    pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return re.compile(f"^{pattern}$")
+
+
+class Specs:
+    """The descriptions of the versions this server was started with."""
+
+    def __init__(self, versions: list[str], spec_dir: Path = SPEC_DIR):
+        self.versions = versions
+        self.documents = {v: load(v, spec_dir) for v in versions}
+        self._routes = [
+            (_template_regex(path), OperationRef(v, plugin_of(path), path, method, op))
+            for v, doc in self.documents.items()
+            for path, item in doc["paths"].items()
+            for method, op in item.items()
+            if isinstance(op, dict) and "responses" in op
+        ]
+
+    def for_connexion(self, version: str, *, anonymous: bool = False) -> dict:
+        """One version's description as connexion should route it. Without a
+        local authentication plugin, nobody may come in without a token, so
+        the anonymous alternative (`{}`) of the security list is dropped."""
+        document = load_document_copy(self.documents[version])
+        if not anonymous:
+            document["security"] = [s for s in document.get("security", []) if s]
+        return document
+
+    def find(self, path: str, method: str) -> OperationRef | None:
+        method = method.lower()
+        for regex, ref in self._routes:
+            if ref.method == method and regex.match(path):
+                return ref
+        return None
+
+    def combined(self, *, anonymous: bool = False) -> dict:
+        """Everything loaded in one description, for /openapi.json and the UI."""
+        newest = self.versions[-1]
+        combined = self.for_connexion(newest, anonymous=anonymous)
+        combined["paths"] = {}
+        combined["components"] = {"schemas": {}, "securitySchemes": {}}
+        for version in self.versions:
+            document = self.for_connexion(version, anonymous=anonymous)
+            combined["paths"].update(document["paths"])
+            for kind, items in document.get("components", {}).items():
+                combined["components"].setdefault(kind, {}).update(items)
+        return combined
+
+    def empty_body(self, ref: OperationRef, status: int | str = 200) -> dict:
+        """What an operation's response must hold even when it failed: every
+        required property, empty (slurmrestd sends `jobs: []` with its errors)."""
+        schema = _response_schema(ref.operation, status)
+        if schema is None:
+            return {}
+        return _empty(schema, self.documents[ref.version], depth=0)
+
+
+def load_document_copy(document: dict) -> dict:
+    return copy.deepcopy(document)
+
+
+def plugin_of(path: str) -> str:
+    prefix = path.strip("/").split("/", 1)[0]
+    return PLUGIN_OF_PREFIX.get(prefix, "slurmctld")
+
+
+def version_of(path: str) -> str | None:
+    match = re.search(r"/(v\d+\.\d+\.\d+)/", path)
+    return match.group(1) if match else None
+
+
+def _response_schema(operation: dict, status) -> dict | None:
+    responses = operation.get("responses", {})
+    response = responses.get(str(status)) or responses.get("default") or responses.get("200")
+    if not response:
+        return None
+    content = response.get("content", {})
+    media = content.get("application/json") or next(iter(content.values()), None)
+    return media.get("schema") if media else None
+
+
+def _resolve(schema: dict, document: dict) -> dict:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = document["components"]["schemas"][name]
+    return schema
+
+
+def _empty(schema: dict, document: dict, depth: int):
+    schema = _resolve(schema, document)
+    kind = schema.get("type")
+    if kind == "array":
+        return []
+    if kind == "object" or "properties" in schema:
+        properties = schema.get("properties", {})
+        if {"set", "infinite", "number"} <= properties.keys():
+            return {"set": False, "infinite": False, "number": 0}
+        if depth > 8:
+            return {}
+        return {
+            name: _empty(properties[name], document, depth + 1)
+            for name in schema.get("required", [])
+            if name in properties
+        }
+    return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(kind)
