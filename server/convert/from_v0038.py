@@ -515,6 +515,19 @@ FIELDS: tuple[tuple[str, str | None, Callable], ...] = (
     ("current_working_directory", "current_working_directory", text),
 )
 
+# v0.0.44 job_info properties 22.05 cannot supply (left out).
+NOT_SUPPLIED = (
+    "allocating_node", "container_id", "cron", "extra", "failed_node", "job_size_str",
+    "licenses_allocated", "mail_type", "mail_user", "maximum_switch_wait_time", "network",
+    "preemptable_time", "priority_by_partition", "required_switches", "scheduled_nodes",
+    "segment_size", "selinux_context", "stdin_expanded", "stdout_expanded", "stderr_expanded",
+    "submit_line", "tasks_per_tres",
+)
+
+# v0.0.38 fields read only by the WHOLE converters above.
+RECORD_FIELDS = ("core_spec", "thread_spec", "memory_per_cpu", "memory_per_node",
+                 "job_resources")
+
 # v0.0.38 fields no property is made from.
 DROPPED = ("show_flags",)
 
