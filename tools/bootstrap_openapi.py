@@ -220,6 +220,11 @@ class Bootstrap:
         for name, schema in self.ref["components"]["schemas"].items():
             cleaned = self.clean_schema(schema, name)
             key = self.schema_key(name)
+            if key in self.prose.get("schema_notes", {}):
+                note = self.text(self.prose["schema_notes"][key])
+                if "x-slurmrestpy-note" in cleaned:
+                    note = f"{cleaned.pop('x-slurmrestpy-note')} {note}"
+                cleaned = {"x-slurmrestpy-note": note, **cleaned}
             if name in response_names:
                 text = self.lookup("response_schemas", key, "response schema")
                 cleaned = {"description": text, **cleaned}
@@ -263,7 +268,7 @@ class Bootstrap:
         return out
 
     @staticmethod
-    def content_schema_key_source(content: dict) -> str | None:
+    def first_schema_ref(content: dict) -> str | None:
         for media in content.values():
             ref = media.get("schema", {}).get("$ref")
             if ref:
@@ -274,7 +279,7 @@ class Bootstrap:
         unknown = set(body) - {"content", "required"} - PROSE_KEYS
         if unknown:
             raise SystemExit(f"{op_key}: requestBody has unknown keys {sorted(unknown)}")
-        ref = self.content_schema_key_source(body["content"])
+        ref = self.first_schema_ref(body["content"])
         out = {}
         if ref:
             out["description"] = self.lookup("request_schemas", self.schema_key(ref), f"request body of {op_key}")
@@ -294,7 +299,7 @@ class Bootstrap:
             unknown = set(response) - {"content"} - PROSE_KEYS
             if unknown:
                 raise SystemExit(f"{op_key}: response {code} has unknown keys {sorted(unknown)}")
-            ref = self.content_schema_key_source(response.get("content", {}))
+            ref = self.first_schema_ref(response.get("content", {}))
             if code == "default":
                 description = self.text(self.prose["default_response"])
             elif ref:
