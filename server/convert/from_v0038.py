@@ -239,9 +239,13 @@ SIGNALS = {1: "HUP", 2: "INT", 3: "QUIT", 4: "ILL", 5: "TRAP", 6: "ABRT", 7: "BU
            30: "PWR", 31: "SYS"}
 
 
+def _unset() -> dict:
+    return dict(UNSET)  # a fresh dict each time: converted values share nothing
+
+
 def exit_code(value: Any) -> dict:
     """A raw wait(2) status into ``v0.0.44_process_exit_code_verbose``."""
-    unset = lambda: dict(UNSET)  # noqa: E731 - fresh dicts, never shared
+    unset = _unset
     if value is None or value in (NO_VAL, INFINITE):
         return {"status": ["PENDING"], "return_code": unset(),
                 "signal": {"id": unset(), "name": ""}}
