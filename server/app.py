@@ -22,6 +22,7 @@ from server.services import Services
 from server.slurm import installation, slurmconf
 from server.slurm.runner import Runner
 from server.specs import Specs, available_versions
+from server.validation import VALIDATOR_MAP
 
 log = logging.getLogger("slurmrestpy")
 
@@ -84,7 +85,8 @@ def create_app(config: Config) -> AsyncApp:
         lifespan=lifespan,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui", spec_path="/openapi.json"),
     )
-    app.add_api(specs.combined(), resolver=HandlerResolver(specs), name="slurmrestpy")
+    app.add_api(specs.combined(), resolver=HandlerResolver(specs), name="slurmrestpy",
+                validator_map=VALIDATOR_MAP)
     add_description_routes(app, specs)
     problems.install(app)
     return app

@@ -55,6 +55,9 @@ def parser() -> argparse.ArgumentParser:
                    help="how long one Slurm command may run (default: %(default)s)")
     p.add_argument("--max-commands", type=int, default=Config.max_concurrent_commands, metavar="N",
                    help="how many Slurm commands may run at once (default: %(default)s)")
+    p.add_argument("--coalesce", type=float, default=Config.coalesce_seconds, metavar="SECONDS",
+                   help="identical reads of one user within SECONDS share one Slurm command "
+                        "(default: %(default)s; 0: only reads in flight at the same time)")
     return p
 
 
@@ -72,6 +75,7 @@ def config_from(argv: list[str]) -> Config:
         verbosity=args.verbosity,
         command_timeout=args.command_timeout,
         max_concurrent_commands=args.max_commands,
+        coalesce_seconds=args.coalesce,
     )
 
 

@@ -45,7 +45,25 @@ class JobSelector:
         array_job = _number(job.get("array_job_id"))
         het_job = _number(job.get("het_job_id"))
         if self.array_task is not None:
-            return array_job == self.job_id and _number(job.get("array_task_id")) == self.array_task
+            if array_job != self.job_id:
+                return False
+            # Pending tasks not yet split off live in one record, "1-3%2".
+            task = _number(job.get("array_task_id"))
+            return task == self.array_task if task is not None else (
+                self.array_task in task_ids(job.get("array_task_string") or ""))
         if self.het_offset is not None:
             return het_job == self.job_id and _number(job.get("het_job_offset")) == self.het_offset
         return self.job_id in (job.get("job_id"), array_job or None, het_job or None)
+
+
+def task_ids(expression: str) -> set[int]:
+    """The task ids an array expression names: "1-3,7,10-20:5%2"."""
+    ids: set[int] = set()
+    for part in expression.split("%", 1)[0].split(","):
+        bounds, _, step = part.partition(":")
+        first, _, last = bounds.partition("-")
+        if not first.strip().isdigit():
+            continue
+        end = int(last) if last.strip().isdigit() else int(first)
+        ids.update(range(int(first), end + 1, int(step) if step.strip().isdigit() else 1))
+    return ids

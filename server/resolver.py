@@ -63,9 +63,10 @@ def bind(handler, ref):
     endpoint.__qualname__ = handler.__qualname__
     endpoint.__module__ = handler.__module__
     endpoint.__doc__ = handler.__doc__
-    endpoint.__signature__ = inspect.Signature(
-        [*declared, inspect.Parameter("token_info", inspect.Parameter.KEYWORD_ONLY, default=None)]
-    )
+    token_info = inspect.Parameter("token_info", inspect.Parameter.KEYWORD_ONLY, default=None)
+    named = [p for p in declared if p.kind != p.VAR_KEYWORD]
+    rest = [p for p in declared if p.kind == p.VAR_KEYWORD]  # **parameters stays last
+    endpoint.__signature__ = inspect.Signature([*named, token_info, *rest])
     return endpoint
 
 

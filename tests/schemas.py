@@ -10,6 +10,7 @@ works with our YAML and with SchedMD's JSON alike: keys beside a ``$ref`` and
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from pathlib import Path
@@ -124,3 +125,45 @@ def validate_response(spec: dict, method: str, path_template: str, body, status:
             f"{method.upper()} {path_template} ({status}): body does not match the schema, "
             f"{len(lines)} error(s):\n  " + "\n  ".join(shown)
         )
+
+
+def _nest_path_required(node) -> None:
+    """Slurm's generator writes required members of nested objects as paths
+    ("nodes/count" in v0.0.44_job_res). JSON Schema reads that as a property
+    literally named "nodes/count", which even real slurmrestd output lacks;
+    turn each path into `required` on the nested object it names."""
+    if isinstance(node, dict):
+        required = node.get("required")
+        if isinstance(required, list) and any("/" in r for r in required):
+            node["required"] = [r for r in required if "/" not in r]
+            for path in (r for r in required if "/" in r):
+                parts, here = path.split("/"), node
+                for i, part in enumerate(parts):
+                    if part not in here.setdefault("required", []):
+                        here["required"].append(part)
+                    if i == len(parts) - 1:
+                        break
+                    here = here.get("properties", {}).get(part)
+                    if not isinstance(here, dict) or "$ref" in here:
+                        break  # shared schema: leave it as it is
+        for value in node.values():
+            _nest_path_required(value)
+    elif isinstance(node, list):
+        for value in node:
+            _nest_path_required(value)
+
+
+
+@functools.lru_cache(maxsize=None)
+def reference_as_meant(version: str) -> dict:
+    """SchedMD's description of a version with two defects of its generator
+    fixed, so that real slurmrestd output (and ours) can validate:
+    path-style `required` entries (see above), and uint32 numbers declared
+    int32: the `number` of a uint32_no_val_struct goes up to 4294967293 in
+    Slurm itself (priority/basic gives priorities just below 2^32).
+    Everything else is checked as published."""
+    fixed = copy.deepcopy(load_spec(reference_path(version)))
+    _nest_path_required(fixed)
+    number = fixed["components"]["schemas"][f"{version}_uint32_no_val_struct"]["properties"]["number"]
+    number["format"] = "int64"
+    return fixed

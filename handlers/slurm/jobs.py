@@ -1,6 +1,6 @@
 """GET /slurm/{version}/jobs/ and /job/{job_id}: jobs as slurmctld knows them."""
 
-from server.convert import from_v0038
+from server.convert import from_v0038, passthrough
 from server.jobid import JobSelector
 from server.slurm.command import SlurmError
 from server.slurm.commands.squeue import SqueueJson
@@ -31,7 +31,9 @@ async def read_jobs(call, update_time, flags) -> dict:
         call.warn("update_time is not applied: every job is listed", "squeue")
     if call.slurm.prints("squeue", call.version):
         printed = await call.run(SqueueJson(data_parser=call.version, flags=flags))
-        return {key: printed[key] for key in JOB_LIST_KEYS if key in printed}
+        listing = {key: printed[key] for key in JOB_LIST_KEYS if key in printed}
+        listing["jobs"] = [passthrough.without_nulls(job) for job in listing.get("jobs", [])]
+        return listing
     if call.slurm.native_data_parser == "v0.0.38":
         return from_v0038.jobs_response(await call.run(SqueueJson(flags=flags)))
     raise SlurmError(f"Slurm {call.slurm.release} prints no job list slurmrestpy can read",

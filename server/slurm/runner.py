@@ -85,7 +85,11 @@ class Runner:
     async def run(self, command: Command, identity: Identity | None = None) -> Result:
         argv = tuple(command.argv())
         if not command.read_only:
-            return await self._execute(argv, identity, command.stdin)
+            try:
+                return await self._execute(argv, identity, command.stdin)
+            finally:
+                # A change made through us is seen by the next read.
+                self._recent.clear()
         # The user, not the token, decides what slurmctld shows: two tokens of
         # one user share answers, two users never do.
         key = (argv, identity.user if identity else None, command.stdin)

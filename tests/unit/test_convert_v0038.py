@@ -15,49 +15,15 @@ from pathlib import Path
 import pytest
 
 from server.convert import from_v0038 as conv
-from tests.schemas import load_spec, reference_path, validate_response
+from tests.schemas import load_spec, reference_as_meant, reference_path, validate_response
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05"
 JOBS_PATH = "/slurm/v0.0.44/jobs/"
 
 
-def _nest_path_required(node) -> None:
-    """Slurm's generator writes required members of nested objects as paths
-    ("nodes/count" in v0.0.44_job_res). JSON Schema reads that as a property
-    literally named "nodes/count", which even real slurmrestd output lacks;
-    turn each path into `required` on the nested object it names."""
-    if isinstance(node, dict):
-        required = node.get("required")
-        if isinstance(required, list) and any("/" in r for r in required):
-            node["required"] = [r for r in required if "/" not in r]
-            for path in (r for r in required if "/" in r):
-                parts, here = path.split("/"), node
-                for i, part in enumerate(parts):
-                    if part not in here.setdefault("required", []):
-                        here["required"].append(part)
-                    if i == len(parts) - 1:
-                        break
-                    here = here.get("properties", {}).get(part)
-                    if not isinstance(here, dict) or "$ref" in here:
-                        break  # shared schema: leave it as it is
-        for value in node.values():
-            _nest_path_required(value)
-    elif isinstance(node, list):
-        for value in node:
-            _nest_path_required(value)
-
-
 @pytest.fixture(scope="module")
 def spec() -> dict:
-    """SchedMD's v0.0.44 description, with two defects of its generator fixed:
-    path-style `required` (above), and uint32 numbers declared int32: the
-    `number` of a uint32_no_val_struct goes to 4294967293 in Slurm itself
-    (priority/basic gives priorities just below 2^32)."""
-    fixed = copy.deepcopy(load_spec(reference_path("v0.0.44")))
-    _nest_path_required(fixed)
-    number = fixed["components"]["schemas"]["v0.0.44_uint32_no_val_struct"]["properties"]["number"]
-    number["format"] = "int64"
-    return fixed
+    return reference_as_meant("v0.0.44")
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,149 @@
+"""Fixtures for tests against the live local cluster (`make cluster`) and a
+real slurmrestpy process serving it."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parent
+CLUSTER_DIR = Path(os.environ.get("SLURMRESTPY_CLUSTER_DIR", REPO / ".cluster"))
+SLURM_CONF = CLUSTER_DIR / "etc" / "slurm.conf"
+ALICE, BOB, ADMIN = "srp_alice", "srp_bob", "root"
+API = "/slurm/v0.0.44"
+
+
+@dataclass
+class Cluster:
+    slurm_conf: Path
+
+    def env(self, token: str | None = None) -> dict:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SLURM_CONF": str(self.slurm_conf)}
+        if token:
+            env["SLURM_JWT"] = token
+        return env
+
+    def run(self, *argv: str, user: str | None = None, check: bool = True,
+            stdin: str | None = None) -> subprocess.CompletedProcess:
+        """A Slurm command as root, or as `user` (their uid and their token)."""
+        env = self.env(self.token(user) if user and user != "root" else None)
+        command = list(argv)
+        if user and user != "root":
+            command = ["runuser", "-u", user, "--", "env", *[f"{k}={v}" for k, v in env.items()], *argv]
+        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd="/tmp",
+                                input=stdin, timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"{' '.join(argv)} failed ({result.returncode}): {result.stderr}")
+        return result
+
+    def token(self, user: str, lifespan: int = 900) -> str:
+        out = subprocess.run(["scontrol", "token", f"username={user}", f"lifespan={lifespan}"],
+                             env=self.env(), capture_output=True, text=True, check=True).stdout
+        return out.strip().split("=", 1)[1]
+
+    def submit(self, *sbatch_args: str, user: str = ALICE) -> int:
+        out = self.run("sbatch", "--parsable", *sbatch_args, user=user).stdout
+        return int(out.strip().split(";")[0].split("_")[0])
+
+    def cancel(self, *job_ids: int) -> None:
+        self.run("scancel", *map(str, job_ids), check=False)
+
+    def key(self) -> bytes:
+        match = re.search(r"jwt_key=([^,\s]+)", self.slurm_conf.read_text())
+        return Path(match.group(1)).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Cluster:
+    if not SLURM_CONF.exists():
+        pytest.fail(f"the local cluster is not set up ({SLURM_CONF} missing): run `make cluster`")
+    found = Cluster(SLURM_CONF)
+    ping = found.run("scontrol", "ping", check=False)
+    if "UP" not in ping.stdout:
+        pytest.fail(f"the local cluster is not running (scontrol ping: {ping.stdout or ping.stderr}): run `make cluster`")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
+def start_server(cluster: Cluster, *extra: str, log_name: str = "server.log") -> Server:
+    port = _free_port()
+    log = CLUSTER_DIR / "log" / log_name
+    output = log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "server", "-f", str(cluster.slurm_conf), *extra, f"127.0.0.1:{port}"],
+        cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
+        env={**os.environ, "SLURM_CONF": str(cluster.slurm_conf)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"slurmrestpy exited at start-up:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
+                return Server(url, process, log)
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise AssertionError(f"slurmrestpy did not answer within 30s:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server(cluster) -> Server:
+    # Tests change the cluster behind the server's back (sbatch, scancel) and
+    # read at once: only reads in flight together are shared here.
+    running = start_server(cluster, "--coalesce", "0")
+    yield running
+    stop_server(running)
+
+
+@pytest.fixture(scope="session")
+def api(server) -> httpx.Client:
+    with httpx.Client(base_url=server.url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def auth(cluster):
+    """Headers that authenticate as a user, the way slurmrestd clients do."""
+    tokens: dict[str, str] = {}
+
+    def headers(user: str = ALICE, style: str = "user+token") -> dict:
+        token = tokens.setdefault(user, cluster.token(user))
+        if style == "bearer":
+            return {"Authorization": f"Bearer {token}"}
+        if style == "token":
+            return {"X-SLURM-USER-TOKEN": token}
+        return {"X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": token}
+
+    return headers

@@ -1,0 +1,114 @@
+"""A Slurm that prints API v0.0.44 itself (25.11's `squeue --json=v0.0.44`)
+is passed through: every recorded real response comes out unchanged but for
+`meta`, which is ours to fill. The recorded responses play Slurm's output,
+through the real runner, command objects and handlers."""
+
+import json
+import time
+from pathlib import Path
+
+import jwt
+import pytest
+
+from server.app import create_app
+from server.config import Config
+from tests.schemas import REFERENCE_DIR, reference_as_meant, validate_response
+
+FAKE_BIN = Path(__file__).resolve().parent.parent / "fakes" / "slurm-25.11" / "bin"
+RECORDED = REFERENCE_DIR / "recorded" / "slurm-25.11" / "0.0.44"
+KEY = b"k" * 32
+API = "/slurm/v0.0.44"
+
+
+@pytest.fixture
+def fake_slurm(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", f"{FAKE_BIN}:/usr/bin:/bin")
+    (tmp_path / "jwt.key").write_bytes(KEY)
+    conf = tmp_path / "slurm.conf"
+    conf.write_text(f"ClusterName=hpc\nAuthAltTypes=auth/jwt\nAuthAltParameters=jwt_key={tmp_path}/jwt.key\n"
+                    "AccountingStorageType=accounting_storage/slurmdbd\n")
+    monkeypatch.setenv("SLURM_CONF", str(conf))
+    app = create_app(Config(slurm_conf=str(conf), coalesce_seconds=0))
+    with app.test_client() as client:
+        yield tmp_path, client
+
+
+def headers(user="root"):
+    now = int(time.time())
+    token = jwt.encode({"iat": now, "exp": now + 60, "sun": user}, KEY, algorithm="HS256")
+    return {"X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": token}
+
+
+def recorded(name):
+    return json.loads((RECORDED / name).read_text())
+
+
+JOB_FILES = sorted(p.name for p in RECORDED.glob("slurm-job-*.json")
+                   if recorded(p.name)["jobs"])
+
+
+def test_job_list_passes_through(fake_slurm):
+    folder, client = fake_slurm
+    original = recorded("slurm-jobs.json")
+    (folder / "squeue.json").write_text(json.dumps(original))
+    response = client.get(f"{API}/jobs/", headers=headers())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (folder / "squeue.argv").read_text().split("\n")[0] == "--json=v0.0.44"
+    for key in ("last_backfill", "last_update"):
+        assert body[key] == original[key]
+    # Unchanged but for slurmrestd's one defect: job_resources null is left out.
+    assert body["jobs"] == [{k: v for k, v in job.items() if v is not None} for job in original["jobs"]]
+    assert any(job.get("job_resources", "") is None for job in original["jobs"])
+    assert body["meta"]["slurm"]["release"] == "25.11.0"
+    assert body["meta"]["slurm"]["cluster"] == "hpc"
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/jobs/", body)
+
+
+@pytest.mark.parametrize("name", JOB_FILES)
+def test_each_recorded_job_passes_through(fake_slurm, name):
+    folder, client = fake_slurm
+    original = recorded(name)
+    (folder / "squeue.json").write_text(json.dumps(original))
+    job = original["jobs"][0]
+    response = client.get(f"{API}/job/{job['job_id']}", headers=headers())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["jobs"] == [{k: v for k, v in j.items() if v is not None}
+                            for j in original["jobs"] if j["job_id"] == job["job_id"]]
+    assert body["last_backfill"] == original["last_backfill"]
+    assert body["errors"] == original["errors"]
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/job/{{job_id}}", body)
+
+
+def test_unfound_job_answers_as_slurmrestd(fake_slurm):
+    folder, client = fake_slurm
+    (folder / "squeue.json").write_text(json.dumps(recorded("slurm-jobs.json")))
+    expected = recorded("slurm-job-unfound.json")
+    response = client.get(f"{API}/job/11500", headers=headers())
+    assert response.status_code == 404
+    body = response.json()
+    assert body["jobs"] == expected["jobs"]
+    [error], [expected_error] = body["errors"], expected["errors"]
+    for key in ("description", "error_number", "error"):
+        assert error[key] == expected_error[key]
+
+
+def test_ping_passes_through(fake_slurm):
+    folder, client = fake_slurm
+    original = recorded("slurm-ping.json")
+    (folder / "scontrol.json").write_text(json.dumps(original))
+    response = client.get(f"{API}/ping/", headers=headers())
+    assert response.status_code == 200, response.text
+    assert response.json()["pings"] == original["pings"]
+    assert (folder / "scontrol.argv").read_text().split("\n") == ["--json=v0.0.44", "ping"]
+
+
+def test_failure_of_the_command_is_an_error_in_the_envelope(fake_slurm):
+    folder, client = fake_slurm  # no squeue.json: the fake squeue fails
+    response = client.get(f"{API}/jobs/", headers=headers())
+    assert response.status_code == 500
+    body = response.json()
+    assert body["jobs"] == []
+    assert "Unable to query jobs" in body["errors"][0]["description"]
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/jobs/", body, status=500)
