@@ -8,6 +8,7 @@ import asyncio
 import logging
 import socket
 import sys
+import warnings
 
 from server import __version__
 from server.config import DEFAULT_LISTEN, Config
@@ -110,6 +111,9 @@ def configure_logging(verbosity: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # connexion imports starlette's test client, which warns about httpx at
+    # import time: noise for an operator, not something they can act on.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     import uvicorn
 
     from server.app import StartupError, create_app
