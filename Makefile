@@ -45,7 +45,7 @@ run: venv cluster
 	@echo "  A token:     SLURM_CONF=$(SLURM_CONF) scontrol token username=srp_alice"
 	@echo "  Try:         curl -H \"X-SLURM-USER-NAME: srp_alice\" -H \"X-SLURM-USER-TOKEN: <token>\" http://$(LISTEN)/slurm/v0.0.44/jobs/"
 	@echo
-	$(BIN)/slurmrestpy -f $(SLURM_CONF) $(LISTEN)
+	$(BIN)/slurmrestpy -f $(SLURM_CONF) --allow-root $(LISTEN)
 
 test: venv cluster java
 	$(BIN)/tox run -e py

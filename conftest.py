@@ -90,8 +90,11 @@ def start_server(cluster: Cluster, *extra: str, log_name: str = "server.log") ->
     port = _free_port()
     log = CLUSTER_DIR / "log" / log_name
     output = log.open("w")
+    # Tests run as root (CI does); slurmrestpy refuses TCP as root without this.
+    as_root = ["--allow-root"] if os.geteuid() == 0 else []
     process = subprocess.Popen(
-        [sys.executable, "-m", "server", "-f", str(cluster.slurm_conf), *extra, f"127.0.0.1:{port}"],
+        [sys.executable, "-m", "server", "-f", str(cluster.slurm_conf), *as_root, *extra,
+         f"127.0.0.1:{port}"],
         cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
         env={**os.environ, "SLURM_CONF": str(cluster.slurm_conf)},
     )

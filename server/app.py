@@ -11,10 +11,13 @@ from pathlib import Path
 
 import yaml
 from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.responses import Response
 
 from server import problems
+from server.accesslog import AccessLog, ConnectionLimit
+from server.media import MediaTypes
 from server.auth import JwtVerifier
 from server.config import Config
 from server.resolver import HandlerResolver
@@ -62,7 +65,8 @@ def create_app(config: Config) -> AsyncApp:
     except OSError as error:
         raise StartupError(f"cannot read {conf_path}: {error.strerror}") from None
     verifier = load_verifier(config, conf)
-    specs = Specs(select_versions(config))
+    specs = Specs(select_versions(config), plugins=config.openapi_plugins,
+                  status_codes=config.response_status_codes)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -89,6 +93,13 @@ def create_app(config: Config) -> AsyncApp:
                 validator_map=VALIDATOR_MAP)
     add_description_routes(app, specs)
     problems.install(app)
+    # Outermost first; before connexion's exception handling, so that they
+    # see (and log) every answer, errors included.
+    app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if config.max_connections:
+        app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                           limit=config.max_connections)
+    app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
     return app
 
 

@@ -54,13 +54,13 @@ class Call:
 
     def respond(self, body: dict, status: int = 200):
         document = envelope.envelope(body, meta=self._meta(), warnings=self.warnings)
-        return envelope.render(document, status)
+        return envelope.render(document, status, request=self.request, config=self.services.config)
 
     def fail(self, error: SlurmError):
         body = self.services.specs.empty_body(self.operation, error.status)
         document = envelope.envelope(body, meta=self._meta(), errors=[error.entry()],
                                      warnings=self.warnings)
-        return envelope.render(document, error.status)
+        return envelope.render(document, error.status, request=self.request, config=self.services.config)
 
 
 def _number(name: str) -> int | None:

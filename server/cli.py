@@ -1,32 +1,50 @@
-"""`slurmrestpy [options] [host:port]...`: slurmrestd's command line, mapped
-onto server.config.Config, then served by uvicorn."""
+"""`slurmrestpy [options] [host:port | unix:/path]...`: slurmrestd's command
+line and environment, mapped onto server.config.Config; then either a
+listing (`-a list`, `-s list`, `-d list`), the description
+(`--generate-openapi-spec`), or the daemon (server/daemon.py)."""
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import socket
+import json
+import os
 import sys
 import warnings
 
 from server import __version__
-from server.config import DEFAULT_LISTEN, Config
+from server.config import AUTH_PLUGINS, DEFAULT_LISTEN, OPENAPI_PLUGINS, Config
+from server.listeners import ListenerError, from_environment, parse_all
+from server.logsetup import LEVELS, level_of
 
 USAGE = """\
-slurmrestpy [OPTIONS] [[host]:port]...
+slurmrestpy [OPTIONS] [[host]:port | unix:/path/to/socket]...
 
 Serves Slurm's REST API (as slurmrestd does) from the Slurm command line.
-With no listener given, it listens on {default}."""
+With no listener given (nor SLURMRESTD_LISTEN), it listens on {default};
+started by inetd or systemd with a connected socket on standard input, it
+serves that one client."""
 
 EPILOG = """\
 listeners:
-  [host]:port     listen on TCP; host may be a name, an IPv4 address or
-                  an IPv6 address in brackets ([::1]:6820); no host means
-                  every address
+  [host]:port          TCP; host is a name, an IPv4 address or an IPv6
+                       address in brackets ([::1]:6820); none means all
+  unix:/path           a UNIX socket (also unix:///path)
 
 environment:
-  SLURM_CONF      slurm.conf to use, unless -f is given
+  SLURM_CONF                      slurm.conf, unless -f is given
+  SLURMRESTD_LISTEN               listeners, separated by commas
+  SLURMRESTD_AUTH_TYPES           as -a
+  SLURMRESTD_OPENAPI_PLUGINS      as -s
+  SLURMRESTD_DATA_PARSER_PLUGINS  as -d
+  SLURMRESTD_MAX_CONNECTIONS      as --max-connections
+  SLURMRESTD_DEBUG                log level: a number 0-9 or quiet, fatal,
+                                  error, info, verbose, debug, debug2..debug5
+  SLURMRESTD_DEBUG_STDERR         log level on standard error (same values)
+  SLURMRESTD_DEBUG_SYSLOG         log level to syslog (same values)
+  SLURMRESTD_RESPONSE_STATUS_CODES  responses the description lists for
+                                  each operation (default: 200,default)
+  SLURMRESTD_SECURITY             flags; disable_user_check allows root on TCP
+  SLURM_JSON, SLURMRESTD_YAML     'compact' drops the pretty printing
 
 Tokens come from `scontrol token`; send them as X-SLURM-USER-TOKEN (with
 X-SLURM-USER-NAME) or as Authorization: Bearer <token>."""
@@ -43,100 +61,174 @@ def parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("listeners", nargs="*", metavar="[host]:port", help=argparse.SUPPRESS)
+    p.add_argument("listeners", nargs="*", help=argparse.SUPPRESS)
+    p.add_argument("-a", dest="auth_types", metavar="PLUGINS",
+                   help="authentication plugins, comma separated: rest_auth/jwt, rest_auth/local (or 'list')")
+    p.add_argument("-d", dest="data_parsers", metavar="PLUGINS",
+                   help="API versions to serve, comma separated: v0.0.44, latest (or 'list')")
     p.add_argument("-f", dest="slurm_conf", metavar="FILE",
                    help="read this slurm.conf instead of SLURM_CONF or /etc/slurm/slurm.conf")
-    p.add_argument("-v", dest="verbosity", action="count", default=0,
-                   help="log more; repeat for even more")
-    p.add_argument("-V", dest="show_version", action="store_true",
-                   help="print the version and exit")
+    p.add_argument("-g", dest="group", metavar="GROUP", help="run as this group after opening the listeners")
+    p.add_argument("-s", dest="openapi_plugins", metavar="PLUGINS",
+                   help="OpenAPI plugins, comma separated: slurmctld, slurmdbd, util (or 'list')")
+    p.add_argument("-t", dest="threads", type=int, metavar="N",
+                   help="how many Slurm commands may run at once (default: %d)" % Config.max_concurrent_commands)
+    p.add_argument("-u", dest="user", metavar="USER", help="run as this user after opening the listeners")
+    p.add_argument("-v", dest="verbosity", action="count", default=0, help="log more; repeat for more")
+    p.add_argument("-V", dest="show_version", action="store_true", help="print the version and exit")
+    p.add_argument("--max-connections", type=int, metavar="N",
+                   help="connections served at once; more wait until one ends")
+    p.add_argument("--generate-openapi-spec", action="store_true",
+                   help="print the description of what -s and -d select, then exit")
+    p.add_argument("--allow-root", action="store_true",
+                   help="serve TCP as root anyway (development boxes only; logs a warning)")
     p.add_argument("--jwt-key", metavar="FILE",
-                   help="the HS256 key tokens are signed with (default: AuthAltParameters=jwt_key= of slurm.conf)")
+                   help="the HS256 key (default: AuthAltParameters=jwt_key= of slurm.conf)")
+    p.add_argument("--jwks", metavar="FILE",
+                   help="a JWKS file of RS256 keys (default: AuthAltParameters=jwks= of slurm.conf)")
     p.add_argument("--command-timeout", type=float, default=Config.command_timeout, metavar="SECONDS",
                    help="how long one Slurm command may run (default: %(default)s)")
-    p.add_argument("--max-commands", type=int, default=Config.max_concurrent_commands, metavar="N",
-                   help="how many Slurm commands may run at once (default: %(default)s)")
     p.add_argument("--coalesce", type=float, default=Config.coalesce_seconds, metavar="SECONDS",
                    help="identical reads of one user within SECONDS share one Slurm command "
                         "(default: %(default)s; 0: only reads in flight at the same time)")
     return p
 
 
-def config_from(argv: list[str]) -> Config:
+def _choices(value: str | None, env: str, known: tuple[str, ...], what: str, environ) -> list[str] | None:
+    value = value if value is not None else environ.get(env)
+    if value is None:
+        return None
+    chosen = [item.strip() for item in value.split(",") if item.strip()]
+    if chosen == ["list"]:
+        return ["list"]
+    unknown = [item for item in chosen if item not in known]
+    if unknown or not chosen:
+        raise UsageError(f"unknown {what} {', '.join(unknown) or repr(value)}; known: {', '.join(known)}")
+    return chosen
+
+
+def _positive(value, env: str, environ, what: str) -> int | None:
+    value = value if value is not None else environ.get(env)
+    if value is None:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise UsageError(f"{what} must be a positive number, not {value!r}")
+    return number
+
+
+SECURITY_FLAGS = ("become_user", "disable_unshare_files", "disable_unshare_sysv", "disable_user_check")
+
+
+def _security(value: str | None) -> list[str]:
+    flags = [item.strip() for item in (value or "").split(",") if item.strip()]
+    unknown = [item for item in flags if item not in SECURITY_FLAGS]
+    if unknown:
+        raise UsageError(f"SLURMRESTD_SECURITY: unknown {', '.join(unknown)}; known: {', '.join(SECURITY_FLAGS)}")
+    return flags
+
+
+def _status_codes(value: str | None) -> list[str]:
+    if not value:
+        return ["200", "default"]
+    codes = [item.strip().lower() for item in value.split(",") if item.strip()]
+    bad = [code for code in codes if code != "default" and not (code.isdigit() and 100 <= int(code) <= 599)]
+    if bad or not codes:
+        raise UsageError(f"SLURMRESTD_RESPONSE_STATUS_CODES: not an HTTP status: {', '.join(bad) or value!r}")
+    return codes
+
+
+def config_from(argv: list[str], environ=None) -> tuple[Config, argparse.Namespace]:
+    environ = os.environ if environ is None else environ
     args = parser().parse_args(argv)
-    if args.show_version:
-        print(f"slurmrestpy {__version__}")
-        raise SystemExit(0)
-    for listener in args.listeners:
-        parse_listener(listener)  # reject a bad one before anything starts
-    return Config(
-        listeners=args.listeners or [DEFAULT_LISTEN],
+    from server.specs import available_versions
+
+    versions = available_versions()
+    config = Config(
         slurm_conf=args.slurm_conf,
         jwt_key=args.jwt_key,
-        verbosity=args.verbosity,
+        jwks=args.jwks,
+        user=args.user,
+        group=args.group,
+        allow_root=args.allow_root
+        or "disable_user_check" in _security(environ.get("SLURMRESTD_SECURITY")),
         command_timeout=args.command_timeout,
-        max_concurrent_commands=args.max_commands,
         coalesce_seconds=args.coalesce,
+        compact_json="compact" in environ.get("SLURM_JSON", "").lower(),
+        compact_yaml="compact" in (environ.get("SLURMRESTD_YAML") or environ.get("SLURM_YAML") or "").lower(),
+        security=_security(environ.get("SLURMRESTD_SECURITY")),
+        response_status_codes=_status_codes(environ.get("SLURMRESTD_RESPONSE_STATUS_CODES")),
     )
-
-
-def parse_listener(text: str) -> tuple[str, int]:
-    host, sep, port = text.rpartition(":")
-    if text.startswith("unix:"):
-        raise UsageError(f"{text}: UNIX socket listeners are not supported yet")
-    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
-        raise UsageError(f"{text}: a listener is [host]:port")
-    host = host.strip("[]") or "0.0.0.0"
-    return host, int(port)
-
-
-def open_listener(text: str) -> socket.socket:
-    host, port = parse_listener(text)
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    config.auth_types = _choices(args.auth_types, "SLURMRESTD_AUTH_TYPES", AUTH_PLUGINS,
+                                 "authentication plugin", environ) or config.auth_types
+    config.openapi_plugins = _choices(args.openapi_plugins, "SLURMRESTD_OPENAPI_PLUGINS", OPENAPI_PLUGINS,
+                                      "OpenAPI plugin", environ) or config.openapi_plugins
+    parsers = _choices(args.data_parsers, "SLURMRESTD_DATA_PARSER_PLUGINS", (*versions, "latest"),
+                       "data parser", environ)
+    config.data_parsers = ([versions[-1] if p == "latest" else p for p in parsers]
+                           if parsers and parsers != ["list"] else parsers)
+    config.max_concurrent_commands = _positive(args.threads, "", {}, "-t") or config.max_concurrent_commands
+    config.max_connections = _positive(args.max_connections, "SLURMRESTD_MAX_CONNECTIONS", environ,
+                                       "--max-connections")
     try:
-        sock.bind((host, port))
-    except OSError as error:
-        sock.close()
-        raise UsageError(f"cannot listen on {text}: {error.strerror}") from None
-    sock.listen(1024)
-    sock.set_inheritable(True)
-    return sock
+        debug = level_of(environ.get("SLURMRESTD_DEBUG"))
+    except ValueError as error:
+        raise UsageError(f"SLURMRESTD_DEBUG: {error}") from None
+    config.verbosity = args.verbosity + max(debug - LEVELS["info"], 0) if debug is not None else args.verbosity
+    listeners = args.listeners or from_environment(environ.get("SLURMRESTD_LISTEN"))
+    try:
+        parse_all(listeners)  # a bad one stops us before anything starts
+    except ListenerError as error:
+        raise UsageError(str(error)) from None
+    config.listeners = listeners
+    return config, args
 
 
-def configure_logging(verbosity: int) -> None:
-    level = logging.DEBUG if verbosity >= 1 else logging.INFO
-    logging.basicConfig(level=level, format="%(asctime)s slurmrestpy %(levelname)s: %(message)s")
+def list_plugins(config: Config) -> str | None:
+    """What `-a list`, `-s list` or `-d list` asks to print, if any."""
+    from server.specs import available_versions
+
+    if config.auth_types == ["list"]:
+        return "\n".join(AUTH_PLUGINS)
+    if config.openapi_plugins == ["list"]:
+        return "\n".join(OPENAPI_PLUGINS)
+    if config.data_parsers == ["list"]:
+        return "\n".join(f"data_parser/{v}" for v in available_versions())
+    return None
+
+
+def generate_spec(config: Config) -> str:
+    from server.specs import Specs, available_versions
+
+    specs = Specs(config.data_parsers or available_versions(), plugins=config.openapi_plugins)
+    return json.dumps(specs.combined(anonymous="rest_auth/local" in config.auth_types), indent=2)
 
 
 def main(argv: list[str] | None = None) -> int:
     # connexion imports starlette's test client, which warns about httpx at
     # import time: noise for an operator, not something they can act on.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    import uvicorn
-
-    from server.app import StartupError, create_app
-
     try:
-        config = config_from(sys.argv[1:] if argv is None else argv)
-        configure_logging(config.verbosity)
-        app = create_app(config)
-        sockets = [open_listener(listener) for listener in config.listeners]
-    except (UsageError, StartupError) as error:
+        config, args = config_from(sys.argv[1:] if argv is None else argv)
+        if args.show_version:
+            print(f"slurmrestpy {__version__}")
+            return 0
+        listing = list_plugins(config)
+        if listing is not None:
+            print(listing)
+            return 0
+        if args.generate_openapi_spec:
+            print(generate_spec(config))
+            return 0
+    except UsageError as error:
         print(f"slurmrestpy: {error}", file=sys.stderr)
         return 1
-    for listener in config.listeners:
-        host, port = parse_listener(listener)
-        shown = f"[{host}]" if ":" in host else host
-        logging.getLogger("slurmrestpy").info(
-            "serving http://%s:%d/ (Swagger UI at /ui/)", shown, port)
-    server = uvicorn.Server(uvicorn.Config(
-        app, lifespan="on", log_level="debug" if config.verbosity >= 2 else "warning",
-        access_log=config.verbosity >= 1,
-    ))
-    asyncio.run(server.serve(sockets=sockets))
-    return 0 if server.started else 1
+    from server.daemon import serve
+
+    return serve(config)
 
 
 if __name__ == "__main__":

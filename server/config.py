@@ -1,5 +1,6 @@
 """Every setting of the server and its default, in one place. The command line
-(server/cli.py) maps onto this and nothing else."""
+and slurmrestd's environment variables (server/cli.py) map onto this and
+nothing else."""
 
 from __future__ import annotations
 
@@ -7,14 +8,30 @@ from dataclasses import dataclass, field
 
 DEFAULT_LISTEN = "127.0.0.1:6820"
 
+OPENAPI_PLUGINS = ("slurmctld", "slurmdbd", "util")
+AUTH_PLUGINS = ("rest_auth/jwt", "rest_auth/local")
+
 
 @dataclass
 class Config:
     listeners: list[str] = field(default_factory=lambda: [DEFAULT_LISTEN])
     slurm_conf: str | None = None  # -f; else SLURM_CONF; else /etc/slurm/slurm.conf
     jwt_key: str | None = None  # else AuthAltParameters=jwt_key= of slurm.conf
-    verbosity: int = 0  # -v, repeated
-    data_parsers: list[str] | None = None  # API versions to serve; None: all we have
+    jwks: str | None = None  # else AuthAltParameters=jwks= of slurm.conf
+    verbosity: int = 0  # -v, repeated; SLURMRESTD_DEBUG
+    data_parsers: list[str] | None = None  # -d: API versions to serve; None: all we have
+    openapi_plugins: list[str] = field(default_factory=lambda: list(OPENAPI_PLUGINS))  # -s
+    auth_types: list[str] = field(default_factory=lambda: list(AUTH_PLUGINS))  # -a
+    user: str | None = None  # -u: drop to this user after opening the listeners
+    group: str | None = None  # -g
+    allow_root: bool = False  # serve TCP as root anyway (development boxes)
+    max_connections: int | None = None  # beyond it, connections wait
     command_timeout: float = 30.0  # seconds one Slurm command may take
-    max_concurrent_commands: int = 8  # Slurm commands running at once
+    max_concurrent_commands: int = 8  # Slurm commands running at once (-t)
     coalesce_seconds: float = 1.0  # identical reads within this share one command
+    compact_json: bool = False  # SLURM_JSON=compact
+    compact_yaml: bool = False  # SLURMRESTD_YAML / SLURM_YAML=compact
+    # Responses each operation of the served description lists.
+    response_status_codes: list[str] = field(default_factory=lambda: ["200", "default"])
+    security: list[str] = field(default_factory=list)  # SLURMRESTD_SECURITY flags
+    inet: bool = False  # serve the one client connected on standard input

@@ -5,10 +5,11 @@
 from __future__ import annotations
 
 import grp
-import json
 import pwd
 
 from starlette.responses import Response
+
+from server import media
 
 PLUGIN_NAMES = {
     "slurmctld": "Slurm OpenAPI slurmctld",
@@ -62,12 +63,12 @@ def envelope(body: dict, *, meta: dict, errors=(), warnings=()) -> dict:
     return {**body, "meta": meta, "errors": list(errors), "warnings": list(warnings)}
 
 
-def render(document: dict, status: int = 200) -> Response:
-    return Response(
-        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
-        status_code=status,
-        media_type="application/json",
-    )
+def render(document: dict, status: int, *, request, config=None) -> Response:
+    """The document in the media type the client asked for (JSON unless it
+    asked for YAML), pretty unless SLURM_JSON/SLURMRESTD_YAML say compact."""
+    chosen = media.response_type(request.headers) or media.JSON
+    compact = bool(config and (config.compact_yaml if chosen == media.YAML else config.compact_json))
+    return Response(media.render(document, chosen, compact=compact), status_code=status, media_type=chosen)
 
 
 def warning(description: str, source: str) -> dict:

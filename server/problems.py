@@ -4,12 +4,12 @@ so that clients generated from SchedMD's description can read every answer."""
 
 from __future__ import annotations
 
-import json
 import logging
 
 from connexion.exceptions import BadRequestProblem, OAuthProblem, ProblemException
 from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 
 from server import envelope
 from server.auth import AuthenticationFailed
@@ -78,6 +78,13 @@ def on_unexpected(request, exc: Exception):
 
 
 def answer(request, status: int, description: str, errno_name: str, source: str):
+    """connexion's error handlers want a ConnexionResponse."""
+    response = envelope_response(request, status, description, errno_name, source)
+    return ConnexionResponse(status_code=response.status_code, mimetype=response.media_type,
+                             content_type=response.media_type, body=response.body)
+
+
+def envelope_response(request, status: int, description: str, errno_name: str, source: str):
     known = by_name(errno_name)
     entry = {
         "description": description,
@@ -85,11 +92,12 @@ def answer(request, status: int, description: str, errno_name: str, source: str)
         "error": known.message if known else "Unspecified error",
         "source": source,
     }
-    body, meta = {}, {}
+    body, meta, config = {}, {}, None
     services = _services(request)
     path = request.url.path
     version = version_of(path)
     if services is not None:
+        config = services.config
         ref = services.specs.find(path, request.method)
         if ref is not None:
             body = services.specs.empty_body(ref, status)
@@ -97,12 +105,12 @@ def answer(request, status: int, description: str, errno_name: str, source: str)
             meta = envelope.meta(services, plugin=plugin_of(path), version=version,
                                  request=request, user=None)
     document = envelope.envelope(body, meta=meta, errors=[entry])
-    return ConnexionResponse(
-        status_code=status,
-        mimetype="application/json",
-        content_type="application/json",
-        body=json.dumps(document, indent=2).encode(),
-    )
+    return envelope.render(document, status, request=request, config=config)
+
+
+def refusal(scope, status: int, description: str, errno_name: str):
+    """An ASGI app answering a request refused before connexion saw it."""
+    return envelope_response(Request(scope), status, description, errno_name, "slurmrestpy")
 
 
 def _services(request):

@@ -54,11 +54,16 @@ def _template_regex(template: str) -> re.Pattern:
 
 
 class Specs:
-    """The descriptions of the versions this server was started with."""
+    """The descriptions of the versions and plugins this server was started
+    with (-d, -s): only what is loaded is routed and described."""
 
-    def __init__(self, versions: list[str], spec_dir: Path = SPEC_DIR):
+    def __init__(self, versions: list[str], spec_dir: Path = SPEC_DIR, *,
+                 plugins: list[str] | tuple[str, ...] = tuple(PLUGIN_OF_PREFIX.values()),
+                 status_codes: list[str] | None = None):
         self.versions = versions
-        self.documents = {v: load(v, spec_dir) for v in versions}
+        self.plugins = tuple(plugins)
+        self.status_codes = status_codes
+        self.documents = {v: _select(load(v, spec_dir), self.plugins) for v in versions}
         self._routes = [
             (_template_regex(path), OperationRef(v, plugin_of(path), path, method, op))
             for v, doc in self.documents.items()
@@ -74,6 +79,11 @@ class Specs:
         document = load_document_copy(self.documents[version])
         if not anonymous:
             document["security"] = [s for s in document.get("security", []) if s]
+        if self.status_codes:
+            for item in document["paths"].values():
+                for operation in item.values():
+                    if isinstance(operation, dict) and "responses" in operation:
+                        operation["responses"] = _listed(operation["responses"], self.status_codes)
         return document
 
     def find(self, path: str, method: str) -> OperationRef | None:
@@ -107,6 +117,18 @@ class Specs:
 
 def load_document_copy(document: dict) -> dict:
     return copy.deepcopy(document)
+
+
+def _select(document: dict, plugins: tuple[str, ...]) -> dict:
+    document["paths"] = {p: item for p, item in document["paths"].items() if plugin_of(p) in plugins}
+    return document
+
+
+def _listed(responses: dict, codes: list[str]) -> dict:
+    """SLURMRESTD_RESPONSE_STATUS_CODES: the responses an operation lists; a
+    code the description has no answer of its own for shares `default`'s."""
+    fallback = responses.get("default") or responses.get("200")
+    return {code: copy.deepcopy(responses.get(code, fallback)) for code in codes}
 
 
 def plugin_of(path: str) -> str:

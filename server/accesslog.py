@@ -1,0 +1,68 @@
+"""One line per request: client, user, method, path, status, duration and a
+request id (also sent back as X-Request-ID). Never a token: only the path is
+logged, not the query string or headers."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+log = logging.getLogger("slurmrestpy.access")
+
+
+def _client(scope) -> str:
+    client = scope.get("client")
+    if client:
+        return f"{client[0]}:{client[1]}"
+    peer = scope.get("extensions", {}).get("peer_credentials")
+    return f"unix:uid={peer['uid']}" if peer else "unix"
+
+
+class AccessLog:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        request_id = uuid.uuid4().hex[:16]
+        # Shared with the layers below, so connexion's security step can put
+        # the authenticated user where we can read it afterwards.
+        extensions = scope.setdefault("extensions", {})
+        extensions["request_id"] = request_id
+        context = extensions.setdefault("connexion_context", {})
+        started = time.monotonic()
+        status = 0
+
+        async def sending(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            log.info('%s %s "%s %s" %d %.1fms id=%s', _client(scope), context.get("user") or "-",
+                     scope["method"], scope["path"], status or 500,
+                     (time.monotonic() - started) * 1000, request_id)
+
+
+class ConnectionLimit:
+    """--max-connections: at most N requests are served at once; the others
+    wait for a turn rather than being refused."""
+
+    def __init__(self, app, limit: int):
+        import asyncio
+
+        self.app = app
+        self.turns = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        async with self.turns:
+            await self.app(scope, receive, send)

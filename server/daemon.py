@@ -1,0 +1,121 @@
+"""The process: open the listeners, drop privileges, serve until told to stop,
+then stop cleanly (uvicorn drains requests in flight within a bound, the
+lifespan ends every Slurm command still running, and the UNIX sockets we
+created are removed).
+
+Like slurmrestd, it will not serve TCP as root: that would put every
+request one bug away from root's powers. `-u` drops to a user after the
+listeners are open; `--allow-root` is for development boxes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import grp
+import logging
+import os
+import pwd
+import signal
+import socket
+import stat
+import sys
+
+from server import logsetup
+from server.config import DEFAULT_LISTEN, Config
+from server.listeners import Listener, ListenerError, parse_all, remove_unix_sockets
+
+log = logging.getLogger("slurmrestpy")
+SHUTDOWN_GRACE_SECONDS = 10
+
+
+class DaemonError(Exception):
+    pass
+
+
+def stdin_is_connected_socket() -> bool:
+    try:
+        if not stat.S_ISSOCK(os.fstat(0).st_mode):
+            return False
+        peer = socket.socket(fileno=os.dup(0))
+        try:
+            peer.getpeername()
+            return True
+        finally:
+            peer.close()
+    except OSError:
+        return False
+
+
+def check_root(config: Config, listeners: list[Listener]) -> None:
+    if os.geteuid() != 0 or config.user:
+        return
+    tcp = [item.text for item in listeners if not item.is_unix]
+    if not tcp:
+        return
+    if not config.allow_root:
+        raise DaemonError(
+            f"will not serve TCP ({', '.join(tcp)}) as root: give -u <user> to drop to an "
+            "unprivileged user after opening the listeners (or --allow-root on a development box)"
+        )
+    log.warning("serving TCP as root (--allow-root): use -u <user> anywhere but a development box")
+
+
+def drop_privileges(user: str | None, group: str | None) -> None:
+    if not user and not group:
+        return
+    try:
+        entry = pwd.getpwnam(user) if user else None
+        gid = grp.getgrnam(group).gr_gid if group else (entry.pw_gid if entry else os.getgid())
+    except KeyError as error:
+        raise DaemonError(f"no such user or group: {error.args[0]}") from None
+    if os.geteuid() != 0:
+        raise DaemonError("-u and -g need root to start")
+    os.setgroups([])
+    os.setgid(gid)
+    if entry:
+        os.setuid(entry.pw_uid)
+        os.environ["HOME"] = entry.pw_dir
+    log.info("running as %s:%s", user or os.getuid(), group or gid)
+
+
+def serve(config: Config) -> int:
+    import uvicorn
+
+    from server.app import StartupError, create_app
+
+    logsetup.configure(config.verbosity)
+    inet = not config.listeners and stdin_is_connected_socket()
+    texts = config.listeners or ([] if inet else [DEFAULT_LISTEN])
+    sockets: list[socket.socket] = []
+    try:
+        listeners = parse_all(texts)
+        check_root(config, listeners)
+        app = create_app(config)  # reads slurm.conf and the keys while we may
+        sockets = [listener.open() for listener in listeners]
+        drop_privileges(config.user, config.group)
+    except (ListenerError, DaemonError, StartupError) as error:
+        for sock in sockets:
+            sock.close()
+        print(f"slurmrestpy: {error}", file=sys.stderr)
+        return 1
+    for listener in listeners:
+        log.info("listening on %s (Swagger UI at /ui/)", listener.url())
+    signal.signal(signal.SIGHUP, lambda *_: logsetup.reopen())
+    server = uvicorn.Server(uvicorn.Config(
+        app,
+        lifespan="on",
+        log_config=None,
+        access_log=False,  # server/accesslog.py writes one line per request
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+        server_header=False,
+    ))
+    try:
+        if inet:
+            from server.inet import serve_stdin
+
+            asyncio.run(serve_stdin(server))
+        else:
+            asyncio.run(server.serve(sockets=sockets))
+    finally:
+        remove_unix_sockets(listeners)
+    return 0 if (server.started or inet) else 1

@@ -1,0 +1,139 @@
+"""Media types, as slurmrestd speaks them: JSON by default, YAML when the
+client asks (`Accept: application/yaml` or `application/x-yaml`); request
+bodies in either. A request body in anything else gets 415, an Accept that
+allows neither gets 406, both in the envelope.
+
+YAML request bodies are turned into JSON here, before connexion, so that one
+validation path serves both.
+"""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+from starlette.datastructures import Headers
+
+JSON = "application/json"
+YAML = "application/yaml"
+YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
+JSON_TYPES = ("application/json", "text/json")
+
+
+def _types(header: str) -> list[tuple[str, float]]:
+    found = []
+    for part in header.split(","):
+        media, *params = [p.strip() for p in part.split(";")]
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media:
+            found.append((media.lower(), quality))
+    return found
+
+
+def response_type(headers) -> str | None:
+    """JSON or YAML, whichever the Accept header prefers; None if it allows neither."""
+    accept = headers.get("accept")
+    if not accept:
+        return JSON
+    best, best_quality = None, 0.0
+    for media, quality in _types(accept):
+        if quality <= 0:
+            continue
+        if media in JSON_TYPES or media in ("*/*", "application/*"):
+            chosen = JSON
+        elif media in YAML_TYPES:
+            chosen = YAML
+        else:
+            continue
+        if quality > best_quality:
+            best, best_quality = chosen, quality
+    return best
+
+
+def render(document: dict, media: str = JSON, *, compact: bool = False) -> bytes:
+    if media == YAML:
+        return yaml.safe_dump(document, sort_keys=False, allow_unicode=True,
+                              default_flow_style=None if compact else False).encode()
+    if compact:
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+class MediaTypes:
+    """ASGI middleware: refuse what we cannot read or write, and hand YAML
+    bodies to connexion as JSON."""
+
+    def __init__(self, app, refuse):
+        self.app = app
+        self.refuse = refuse  # (scope, status, description, errno name) -> ASGI app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not _is_api(scope["path"]):
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        if response_type(headers) is None:
+            return await self.refuse(scope, 406, f"cannot answer in {headers.get('accept')}: "
+                                     "this server writes application/json or application/yaml",
+                                     "ESLURM_HTTP_UNKNOWN_ACCEPT_MIME_TYPE")(scope, receive, send)
+        content_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
+        body = await _read_body(receive)
+        if not body:
+            return await self.app(scope, _replay(body, receive), send)
+        if content_type in YAML_TYPES:
+            try:
+                body = json.dumps(yaml.safe_load(body)).encode()
+            except yaml.YAMLError as error:
+                return await self.refuse(scope, 400, f"unreadable YAML body: {_first_line(error)}",
+                                         "ESLURM_REST_FAIL_PARSING")(scope, receive, send)
+            scope = _with_header(scope, b"content-type", JSON.encode(), len(body))
+        elif content_type not in JSON_TYPES:
+            return await self.refuse(scope, 415, f"cannot read a body of type {content_type or '(none given)'}: "
+                                     "send application/json or application/yaml",
+                                     "ESLURM_DATA_UNKNOWN_MIME_TYPE")(scope, receive, send)
+        return await self.app(scope, _replay(body, receive), send)
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith(("/slurm/", "/slurmdb/", "/util/"))
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0][:200]
+
+
+async def _read_body(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes, receive):
+    """The body, read once already, then whatever the client does next."""
+    sent = False
+
+    async def replayed():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replayed
+
+
+def _with_header(scope, name: bytes, value: bytes, length: int):
+    headers = [(k, v) for k, v in scope["headers"] if k not in (name, b"content-length")]
+    headers += [(name, value), (b"content-length", str(length).encode())]
+    return {**scope, "headers": headers}
