@@ -86,9 +86,9 @@ class Server:
     log: Path
 
 
-def start_server(cluster: Cluster, *extra: str, log_name: str = "server.log") -> Server:
+def start_server(cluster: Cluster, *extra: str, log_name: str | None = None) -> Server:
     port = _free_port()
-    log = CLUSTER_DIR / "log" / log_name
+    log = CLUSTER_DIR / "log" / (log_name or f"server-{port}.log")
     output = log.open("w")
     # Tests run as root (CI does); slurmrestpy refuses TCP as root without this.
     as_root = ["--allow-root"] if os.geteuid() == 0 else []

@@ -8,6 +8,8 @@ import logging
 import time
 import uuid
 
+from server.auth import identity_from
+
 log = logging.getLogger("slurmrestpy.access")
 
 
@@ -46,7 +48,8 @@ class AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            log.info('%s %s "%s %s" %d %.1fms id=%s', _client(scope), context.get("user") or "-",
+            identity = identity_from(context.get("token_info"))
+            log.info('%s %s "%s %s" %d %.1fms id=%s', _client(scope), identity.user if identity else "-",
                      scope["method"], scope["path"], status or 500,
                      (time.monotonic() - started) * 1000, request_id)
 

@@ -16,7 +16,7 @@ from connexion.options import SwaggerUIOptions
 from starlette.responses import Response
 
 from server import problems
-from server.accesslog import AccessLog, ConnectionLimit
+from server.accesslog import ConnectionLimit
 from server.media import MediaTypes
 from server.auth import JwtVerifier
 from server.config import Config
@@ -93,9 +93,7 @@ def create_app(config: Config) -> AsyncApp:
                 validator_map=VALIDATOR_MAP)
     add_description_routes(app, specs)
     problems.install(app)
-    # Outermost first; before connexion's exception handling, so that they
-    # see (and log) every answer, errors included.
-    app.add_middleware(AccessLog, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Before connexion's exception handling, so that they see every answer.
     if config.max_connections:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)

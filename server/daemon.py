@@ -21,6 +21,7 @@ import stat
 import sys
 
 from server import logsetup
+from server.accesslog import AccessLog
 from server.config import DEFAULT_LISTEN, Config
 from server.listeners import Listener, ListenerError, parse_all, remove_unix_sockets
 
@@ -78,6 +79,19 @@ def drop_privileges(user: str | None, group: str | None) -> None:
     log.info("running as %s:%s", user or os.getuid(), group or gid)
 
 
+def _server_class():
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame):
+            # SIGTERM and SIGINT ask for a clean stop, after which we exit 0
+            # (uvicorn would raise the signal again once it has stopped).
+            super().handle_exit(sig, frame)
+            self._captured_signals.clear()
+
+    return Server
+
+
 def serve(config: Config) -> int:
     import uvicorn
 
@@ -90,7 +104,9 @@ def serve(config: Config) -> int:
     try:
         listeners = parse_all(texts)
         check_root(config, listeners)
-        app = create_app(config)  # reads slurm.conf and the keys while we may
+        # Outside connexion's own middleware, which copies the ASGI scope: the
+        # access log must see what connexion's security step found.
+        app = AccessLog(create_app(config))  # reads slurm.conf and the keys while we may
         sockets = [listener.open() for listener in listeners]
         drop_privileges(config.user, config.group)
     except (ListenerError, DaemonError, StartupError) as error:
@@ -101,7 +117,7 @@ def serve(config: Config) -> int:
     for listener in listeners:
         log.info("listening on %s (Swagger UI at /ui/)", listener.url())
     signal.signal(signal.SIGHUP, lambda *_: logsetup.reopen())
-    server = uvicorn.Server(uvicorn.Config(
+    server = _server_class()(uvicorn.Config(
         app,
         lifespan="on",
         log_config=None,
