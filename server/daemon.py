@@ -23,7 +23,7 @@ import sys
 from server import logsetup
 from server.accesslog import AccessLog
 from server.config import DEFAULT_LISTEN, Config
-from server.listeners import Listener, ListenerError, parse_all, remove_unix_sockets
+from server.listeners import ListenerError, parse_all, remove_unix_sockets
 
 log = logging.getLogger("slurmrestpy")
 SHUTDOWN_GRACE_SECONDS = 10
@@ -47,10 +47,27 @@ def stdin_is_connected_socket() -> bool:
         return False
 
 
-def check_root(config: Config, listeners: list[Listener]) -> None:
+def systemd_sockets() -> list[socket.socket]:
+    """Listening sockets handed over by systemd socket activation (LISTEN_FDS)."""
+    if os.environ.get("LISTEN_PID") != str(os.getpid()):
+        return []
+    count = int(os.environ.get("LISTEN_FDS", "0") or 0)
+    for name in ("LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES"):
+        os.environ.pop(name, None)  # not for our children
+    return [socket.socket(fileno=3 + index) for index in range(count)]
+
+
+def _describe(sock: socket.socket) -> str:
+    if sock.family == socket.AF_UNIX:
+        return f"unix:{sock.getsockname()}"
+    host, port = sock.getsockname()[:2]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def check_root(config: Config, sockets: list[socket.socket]) -> None:
     if os.geteuid() != 0 or config.user:
         return
-    tcp = [item.text for item in listeners if not item.is_unix]
+    tcp = [_describe(sock) for sock in sockets if sock.family != socket.AF_UNIX]
     if not tcp:
         return
     if not config.allow_root:
@@ -98,24 +115,28 @@ def serve(config: Config) -> int:
     from server.app import StartupError, create_app
 
     logsetup.configure(config.verbosity)
-    inet = not config.listeners and stdin_is_connected_socket()
-    texts = config.listeners or ([] if inet else [DEFAULT_LISTEN])
-    sockets: list[socket.socket] = []
+    sockets = systemd_sockets()
+    inet = not sockets and not config.listeners and stdin_is_connected_socket()
+    texts = [] if sockets or inet else (config.listeners or [DEFAULT_LISTEN])
+    opened = []  # only what we created is ours to remove
     try:
         listeners = parse_all(texts)
-        check_root(config, listeners)
         # Outside connexion's own middleware, which copies the ASGI scope: the
         # access log must see what connexion's security step found.
         app = AccessLog(create_app(config))  # reads slurm.conf and the keys while we may
-        sockets = [listener.open() for listener in listeners]
+        for listener in listeners:
+            sockets.append(listener.open())
+            opened.append(listener)
+        check_root(config, sockets)
         drop_privileges(config.user, config.group)
     except (ListenerError, DaemonError, StartupError) as error:
         for sock in sockets:
             sock.close()
+        remove_unix_sockets(opened)
         print(f"slurmrestpy: {error}", file=sys.stderr)
         return 1
-    for listener in listeners:
-        log.info("listening on %s (Swagger UI at /ui/)", listener.url())
+    for sock in sockets:
+        log.info("listening on %s (Swagger UI at /ui/)", _describe(sock))
     signal.signal(signal.SIGHUP, lambda *_: logsetup.reopen())
     server = _server_class()(uvicorn.Config(
         app,
@@ -133,5 +154,5 @@ def serve(config: Config) -> int:
         else:
             asyncio.run(server.serve(sockets=sockets))
     finally:
-        remove_unix_sockets(listeners)
+        remove_unix_sockets(opened)
     return 0 if (server.started or inet) else 1

@@ -257,3 +257,27 @@ def test_max_connections_makes_requests_wait_not_fail(cluster, auth, tmp_path):
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_systemd_socket_activation(cluster, auth):
+    """LISTEN_FDS: systemd opened the listener; we serve it as it is."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    os.set_inheritable(listener.fileno(), True)
+    starter = (f"import os, sys; os.dup2({listener.fileno()}, 3); os.environ['LISTEN_PID'] = str(os.getpid()); "
+               "os.environ['LISTEN_FDS'] = '1'; os.execv(sys.executable, [sys.executable, '-m', 'server', *sys.argv[1:]])")
+    process = subprocess.Popen(
+        [sys.executable, "-c", starter, "-f", str(cluster.slurm_conf), "--allow-root", "127.0.0.1:1"],
+        cwd=REPO, pass_fds=(listener.fileno(),), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SLURM_CONF": str(cluster.slurm_conf)},
+    )
+    listener.close()
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        wait_until_answers(client, "/openapi.json", process)
+        assert client.get(f"{API}/ping/", headers=auth(ALICE)).status_code == 200
+    finally:
+        process.terminate()
+        assert process.wait(20) == 0
