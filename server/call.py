@@ -56,9 +56,12 @@ class Call:
         document = envelope.envelope(body, meta=self._meta(), warnings=self.warnings)
         return envelope.render(document, status, request=self.request, config=self.services.config)
 
-    def fail(self, error: SlurmError):
+    def fail(self, error: SlurmError, *more: SlurmError):
+        """The error envelope, answered with ``error``'s status; ``more`` adds
+        further errors of the same request (one per failed list item)."""
         body = self.services.specs.empty_body(self.operation, error.status)
-        document = envelope.envelope(body, meta=self._meta(), errors=[error.entry()],
+        document = envelope.envelope(body, meta=self._meta(),
+                                     errors=[error.entry(), *(e.entry() for e in more)],
                                      warnings=self.warnings)
         return envelope.render(document, error.status, request=self.request, config=self.services.config)
 
