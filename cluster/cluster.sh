@@ -21,7 +21,7 @@ MYSQL_PORT=16306
 SLURMD_PORTS=17001-17003
 ACCOUNT=research
 USERS=(srp_alice srp_bob)
-PACKAGES=(munge mariadb-server slurmctld slurmd slurmdbd slurm-client slurm-wlm-jwt-plugin)
+PACKAGES=(munge mariadb-server slurmctld slurmd slurmdbd slurm-client slurm-wlm-jwt-plugin openssl)
 
 export SLURM_CONF=$DIR/etc/slurm.conf
 
@@ -60,6 +60,7 @@ write_config() {
     chmod 755 "$DIR/etc" # slurm.conf is for everyone; the keys inside are 0600
     chmod 755 "$DIR/munge" # every user's Slurm commands reach munged
     [[ -s $DIR/etc/jwt.key ]] || { head -c 32 /dev/urandom >"$DIR/etc/jwt.key"; chmod 600 "$DIR/etc/jwt.key"; }
+    [[ -s $DIR/etc/jwks.json ]] || make_jwks
     [[ -s $DIR/etc/mysql.pass ]] || { head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$DIR/etc/mysql.pass"; chmod 600 "$DIR/etc/mysql.pass"; }
     local host
     host=$(hostname -s)
@@ -74,6 +75,20 @@ write_config() {
 # source this file to use the local cluster by hand: sinfo, squeue, scontrol token
 export SLURM_CONF=$DIR/etc/slurm.conf
 EOF
+}
+
+# An RS256 key pair for tokens issued elsewhere (an identity provider): the
+# public half as the JWKS Slurm and slurmrestpy check against, the private
+# half for tests to sign with.
+make_jwks() {
+    (umask 077 && openssl genrsa -out "$DIR/etc/jwks-private.pem" 2048 2>/dev/null)
+    openssl rsa -in "$DIR/etc/jwks-private.pem" -noout -modulus | cut -d= -f2 |
+        python3 -c 'import base64, json, sys
+n = int(sys.stdin.read().strip(), 16)
+b64 = lambda i: base64.urlsafe_b64encode(i.to_bytes((i.bit_length() + 7) // 8, "big")).rstrip(b"=").decode()
+print(json.dumps({"keys": [{"kty": "RSA", "kid": "srp-rs256", "alg": "RS256", "use": "sig", "n": b64(n), "e": b64(65537)}]}))' \
+        >"$DIR/etc/jwks.json"
+    chmod 644 "$DIR/etc/jwks.json"
 }
 
 create_users() {

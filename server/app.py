@@ -34,16 +34,23 @@ class StartupError(Exception):
     """A setting that keeps the server from starting, said in one line."""
 
 
-def load_verifier(config: Config, conf: slurmconf.SlurmConf) -> JwtVerifier:
-    path = Path(config.jwt_key) if config.jwt_key else conf.jwt_key_path
-    if path is None:
+def load_verifier(config: Config, conf: slurmconf.SlurmConf) -> JwtVerifier | None:
+    """The keys of rest_auth/jwt: --jwt-key and --jwks, else AuthAltParameters."""
+    if "rest_auth/jwt" not in config.auth_types:
+        return None
+    parameters = conf.auth_alt_parameters()
+    key = Path(config.jwt_key) if config.jwt_key else conf.jwt_key_path
+    jwks = Path(config.jwks) if config.jwks else (Path(parameters["jwks"]) if parameters.get("jwks") else None)
+    if key is None and jwks is None:
         raise StartupError(
-            f"no JWT key: {conf.path} has no AuthAltParameters=jwt_key=, and --jwt-key was not given"
+            f"no JWT key: {conf.path} has no AuthAltParameters=jwt_key= (or jwks=), "
+            "and neither --jwt-key nor --jwks was given"
         )
     try:
-        return JwtVerifier.from_file(path)
+        return JwtVerifier.from_files(key, jwks, user_claim=parameters.get("userclaimfield") or "sun",
+                                      slurm_user=conf.get("SlurmUser") or "root")
     except OSError as error:
-        raise StartupError(f"cannot read the JWT key {path}: {error.strerror}") from None
+        raise StartupError(f"cannot read the JWT key {error.filename}: {error.strerror}") from None
     except ValueError as error:
         raise StartupError(str(error)) from None
 

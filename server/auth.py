@@ -5,12 +5,20 @@ The OpenAPI description names these functions in its security schemes
 code, says what guards each route. A valid token becomes the request's
 ``Identity``, and its token is handed to every Slurm command of the request
 as ``SLURM_JWT``: slurmctld then applies that user's permissions.
+
+Tokens are HS256, checked against the cluster's key (AuthAltParameters=
+jwt_key=), or RS256, checked against a JWKS file (jwks=). Each key is used
+only with its own algorithm: an HS256 token "signed" with a public RSA key
+is refused, never checked as HMAC. root and SlurmUser may act for another
+user named in X-SLURM-USER-NAME; nobody else may.
 """
 
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass
+import json
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jwt
@@ -21,7 +29,8 @@ from server.slurm.runner import Identity
 
 USER_HEADER = "X-SLURM-USER-NAME"
 USER_CLAIM = "sun"  # Slurm's claim for the user name
-REQUIRED_CLAIMS = ("exp", "iat", USER_CLAIM)
+REQUIRED_CLAIMS = ("exp", "iat")
+DELEGATED_TOKEN_SECONDS = 300  # a token we mint for a user root acts for
 
 
 class AuthenticationFailed(OAuthProblem):
@@ -34,17 +43,28 @@ class AuthenticationFailed(OAuthProblem):
 
 @dataclass(frozen=True)
 class JwtVerifier:
-    """Checks HS256 tokens against the cluster's key (AuthAltParameters=jwt_key=)."""
+    """The keys tokens are checked with, and who may act for others."""
 
-    key: bytes
+    hs256_key: bytes | None = field(default=None, repr=False)
+    jwks: dict[str, jwt.PyJWK] = field(default_factory=dict, repr=False)  # by kid
+    user_claim: str = USER_CLAIM
+    privileged: frozenset[str] = frozenset({"root"})  # root and SlurmUser
     leeway_seconds: int = 0
 
     @classmethod
-    def from_file(cls, path: Path) -> JwtVerifier:
-        key = path.read_bytes()
-        if not key:
-            raise ValueError(f"{path}: the JWT key is empty")
-        return cls(key)
+    def from_files(cls, key_path: Path | None, jwks_path: Path | None, *, user_claim: str = USER_CLAIM,
+                   slurm_user: str = "root") -> JwtVerifier:
+        key = None
+        if key_path is not None:
+            key = key_path.read_bytes()
+            if not key:
+                raise ValueError(f"{key_path}: the JWT key is empty")
+        keys = {}
+        if jwks_path is not None:
+            keys = _read_jwks(jwks_path)
+        if key is None and not keys:
+            raise ValueError("neither an HS256 key nor a JWKS file")
+        return cls(key, keys, user_claim, frozenset({"root", slurm_user}))
 
     def verify(self, token: str) -> str:
         """The user a token names, or AuthenticationFailed saying why not."""
@@ -55,16 +75,11 @@ class JwtVerifier:
         algorithm = str(header.get("alg", ""))
         if algorithm.lower() == "none":
             raise AuthenticationFailed("Unsigned token (alg none) refused")
-        if algorithm != "HS256":
-            raise AuthenticationFailed(f"Token algorithm {algorithm or '(none given)'} is not accepted; HS256 is")
+        key = self._key_for(algorithm, header.get("kid"))
         try:
-            claims = jwt.decode(
-                token,
-                self.key,
-                algorithms=["HS256"],
-                options={"require": list(REQUIRED_CLAIMS)},
-                leeway=self.leeway_seconds,
-            )
+            claims = jwt.decode(token, key, algorithms=[algorithm],
+                                options={"require": [*REQUIRED_CLAIMS, self.user_claim]},
+                                leeway=self.leeway_seconds)
         except jwt.ExpiredSignatureError:
             raise AuthenticationFailed("Token expired", "ESLURM_AUTH_EXPIRED") from None
         except jwt.InvalidSignatureError:
@@ -75,10 +90,56 @@ class JwtVerifier:
             raise AuthenticationFailed("Token is not valid yet (iat or nbf in the future)") from None
         except jwt.InvalidTokenError as error:
             raise AuthenticationFailed(f"Malformed token: {_safe(error)}") from None
-        user = claims[USER_CLAIM]
+        user = claims[self.user_claim]
         if not isinstance(user, str) or not user:
-            raise AuthenticationFailed(f"Token's {USER_CLAIM!r} claim is not a user name")
+            raise AuthenticationFailed(f"Token's {self.user_claim!r} claim is not a user name")
         return user
+
+    def _key_for(self, algorithm: str, kid):
+        if algorithm == "HS256":
+            if self.hs256_key is None:
+                raise AuthenticationFailed("HS256 tokens are not accepted here: the cluster has no jwt_key")
+            return self.hs256_key
+        if algorithm == "RS256":
+            if not self.jwks:
+                raise AuthenticationFailed("RS256 tokens are not accepted here: the cluster has no jwks")
+            found = self.jwks.get(kid) if kid else (next(iter(self.jwks.values())) if len(self.jwks) == 1 else None)
+            if found is None:
+                raise AuthenticationFailed(f"No key {kid!r} in the cluster's JWKS" if kid
+                                           else "Token names no key (kid) and the JWKS has several")
+            if found.algorithm_name != "RS256":
+                raise AuthenticationFailed(f"JWKS key {kid!r} is for {found.algorithm_name}, not RS256")
+            return found.key
+        raise AuthenticationFailed(f"Token algorithm {algorithm or '(none given)'} is not accepted; "
+                                   "HS256 or RS256 are")
+
+    def may_act_for_others(self, user: str) -> bool:
+        return user in self.privileged
+
+    def mint(self, user: str) -> str:
+        """A short-lived token for `user`, so that Slurm applies their rights
+        when root or SlurmUser acts for them."""
+        if self.hs256_key is None:
+            raise AuthenticationFailed("Acting for another user needs the cluster's HS256 jwt_key")
+        now = int(time.time())
+        return jwt.encode({"iat": now, "exp": now + DELEGATED_TOKEN_SECONDS, USER_CLAIM: user},
+                          self.hs256_key, algorithm="HS256")
+
+
+def _read_jwks(path: Path) -> dict[str, jwt.PyJWK]:
+    try:
+        document = json.loads(path.read_text())
+        keys = {}
+        for entry in document.get("keys", []):
+            if entry.get("kty") != "RSA" or entry.get("use", "sig") != "sig":
+                continue
+            entry = {"alg": "RS256", **entry}  # Slurm's JWKS keys are RS256
+            keys[entry.get("kid", "")] = jwt.PyJWK(entry)
+    except (OSError, ValueError, jwt.PyJWKError) as error:
+        raise ValueError(f"{path}: unreadable JWKS: {_safe(error)}") from None
+    if not keys:
+        raise ValueError(f"{path}: no RSA signing key in the JWKS")
+    return keys
 
 
 def _safe(error: Exception) -> str:
@@ -88,15 +149,16 @@ def _safe(error: Exception) -> str:
 
 def _identity(token: str, request) -> dict:
     services = services_of(request)
-    if services.verifier is None:
-        raise AuthenticationFailed("JWT authentication is not configured on this server")
-    user = services.verifier.verify(token)
+    verifier = services.verifier
+    if verifier is None:
+        raise AuthenticationFailed("JWT authentication is not enabled on this server (-a)")
+    user = verifier.verify(token)
     named = request.headers.get(USER_HEADER)
-    if named is not None and not hmac.compare_digest(named.encode(), user.encode()):
-        raise AuthenticationFailed(
-            f"{USER_HEADER} {named!r} does not match the token's user {user!r}"
-        )
-    return {"sub": user, "identity": Identity(user, token)}
+    if named is None or hmac.compare_digest(named.encode(), user.encode()):
+        return {"sub": user, "identity": Identity(user, token)}
+    if not verifier.may_act_for_others(user):
+        raise AuthenticationFailed(f"{USER_HEADER} {named!r} does not match the token's user {user!r}")
+    return {"sub": named, "identity": Identity(named, verifier.mint(named))}
 
 
 # The functions the OpenAPI security schemes name.
