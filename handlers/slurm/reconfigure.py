@@ -1,6 +1,11 @@
-"""Not built yet: these operations answer 501 in the envelope until their
-issue lands."""
+"""GET /slurm/{version}/reconfigure/: slurmctld re-reads its configuration,
+as `scontrol reconfigure` asks, with the caller's token: only a Slurm
+administrator may. A refusal is Slurm's own error (22.05 says "Invalid user
+id", error 2010) with slurmrestd's HTTP status for it."""
 
-from handlers.unimplemented import not_implemented
+from server.slurm.commands.scontrol_misc import ScontrolReconfigure
 
-get_reconfigure = not_implemented
+
+async def get_reconfigure(call):
+    await call.run(ScontrolReconfigure())
+    return call.respond({})
