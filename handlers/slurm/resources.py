@@ -1,6 +1,49 @@
-"""Not built yet: these operations answer 501 in the envelope until their
-issue lands."""
+"""GET /slurm/{version}/resources/{job_id}: where a job's resources are,
+node by node (CPUs as an abstract core bitmap, memory, GRES), as
+slurmrestd's resource layout.
 
-from handlers.unimplemented import not_implemented
+Built from the job record (the same squeue the job list uses, so the
+caller's PrivateData applies: a job they may not see is "Invalid job id")
+and the allocated nodes' layout (`scontrol -o show node`); see
+``server.convert.resources``. `job_id` may name an array task (123_4) or a
+heterogeneous component (123+1); a plain id is the record of that id. A job
+that holds no resources (pending, or ended) has an empty layout and a
+warning."""
 
-get_resources = not_implemented
+from handlers.slurm.jobs import read_jobs
+from server.convert import resources
+from server.jobid import JobSelector
+from server.slurm.command import SlurmError
+from server.slurm.commands.scontrol_misc import ScontrolShowNodes
+from server.slurm.errno import by_name
+
+
+async def get_resources(call, job_id):
+    selector = JobSelector.parse(job_id)
+    listing = await read_jobs(call, "ALL")
+    job = _the_job(listing["jobs"], selector)
+    if job is None:
+        known = by_name("ESLURM_INVALID_JOB_ID")
+        raise SlurmError(f"Unable to query JobId={job_id}", number=known.number if known else None,
+                         source="slurm_get_resource_layout()")
+    allocation = ((job.get("job_resources") or {}).get("nodes") or {}).get("allocation") or []
+    if not allocation:
+        state = ",".join(job.get("job_state") or []) or "unknown"
+        call.warn(f"JobId={job_id} holds no resources (job state {state})", "slurm_get_resource_layout()")
+        return call.respond({"nodes": []})
+    names = ",".join(node.get("name", "") for node in allocation if node.get("name"))
+    try:
+        layouts = resources.node_layouts(await call.run(ScontrolShowNodes(names)))
+    except SlurmError as error:
+        # The allocation is still known; only the nodes' layout is not.
+        call.warn(f"Node layout unknown, so no core bitmap: {error.description}", "scontrol show node")
+        layouts = {}
+    return call.respond({"nodes": resources.layout(job, layouts)})
+
+
+def _the_job(jobs: list[dict], selector: JobSelector) -> dict | None:
+    candidates = [job for job in jobs if selector.matches(job)]
+    if selector.array_task is None and selector.het_offset is None:
+        exact = [job for job in candidates if job.get("job_id") == selector.job_id]
+        candidates = exact or candidates
+    return candidates[0] if candidates else None
