@@ -100,9 +100,6 @@ def _joined(name: str, value: Any) -> str:
         return value
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise InvalidField(name, "expected a list of strings")
-    for item in value:
-        if "," in item:
-            raise InvalidField(name, f"{item!r}: one name per entry, without commas")
     return ",".join(value)
 
 
@@ -229,8 +226,8 @@ def update_words(body: Mapping[str, Any], *, caller: str, caller_uid: int | None
         raise InvalidField("topology_str", "scontrol update cannot set a node's topology here")
 
     if not words:
-        raise InvalidField("state", "no change requested: the body sets nothing scontrol "
-                           "update can apply")
+        raise InvalidField("update_node_msg", "no change requested: the body sets nothing "
+                           "scontrol update can apply")
     return names, update
 
 
