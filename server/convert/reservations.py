@@ -155,12 +155,20 @@ def _flags(value: str) -> tuple[list[str], int | None]:
 
 class InvalidDescription(ValueError):
     """A reservation description Slurm cannot be asked for: ``field`` names
-    the property (dotted path) at fault."""
+    the property (dotted path) at fault. ``errno_name`` is the Slurm error it
+    stands for: ESLURM_RESERVATION_INVALID when the description lacks what
+    every reservation needs (slurmrestd's own checks answer that one),
+    ESLURM_REST_FAIL_PARSING when Slurm has no way to express it."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, errno_name: str = "ESLURM_REST_FAIL_PARSING"):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.errno_name = errno_name
+
+
+def _missing(field: str, message: str) -> InvalidDescription:
+    return InvalidDescription(field, message, "ESLURM_RESERVATION_INVALID")
 
 
 # v0.0.44 flag -> the word `scontrol ... Flags=` of 22.05 reads
@@ -230,7 +238,7 @@ def scontrol_arguments(desc: Mapping[str, Any], *, update: bool,
     """
     name = desc.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise InvalidDescription("name", "a reservation name is required (Reservation must be given)")
+        raise _missing("name", "a reservation name is required (Reservation must be given)")
     version = tuple(slurm_version[:2])
     args = [f"ReservationName={name}"]
     flags = list(desc.get("flags") or [])
@@ -312,9 +320,11 @@ def scontrol_arguments(desc: Mapping[str, Any], *, update: bool,
     return args
 
 
-def _no_val(desc: Mapping[str, Any], field: str):
-    """None (not given), "infinite", or the number."""
+def _no_val(desc: Mapping[str, Any], field: str, path: str | None = None):
+    """None (not given), "infinite", or the number; errors name ``path``
+    (default: ``field``)."""
     value = desc.get(field)
+    field = path or field
     if value is None:
         return None
     if isinstance(value, bool):
@@ -366,7 +376,10 @@ def _flag_words(flags: list[str], desc: Mapping[str, Any], *, update: bool,
                 version: tuple[int, ...]) -> tuple[list[str], bool]:
     words: list[str] = []
     skip = False
-    purge = _no_val(desc.get("purge_completed") or {}, "time")
+    purge_completed = desc.get("purge_completed") or {}
+    if not isinstance(purge_completed, Mapping):
+        raise InvalidDescription("purge_completed", "expected {time}")
+    purge = _no_val(purge_completed, "time", "purge_completed.time")
     if purge == "infinite":
         raise InvalidDescription("purge_completed.time", "cannot be infinite; give seconds")
     if purge is not None and "PURGE_COMP" not in flags:
@@ -395,7 +408,9 @@ def _flag_words(flags: list[str], desc: Mapping[str, Any], *, update: bool,
             word = f"PURGE_COMP={format_seconds(purge)}"
         if word not in words:
             words.append(word)
-    return words, skip
+    # 22.05's parse_resv_flags does not reset its "-" after a word: in
+    # "-MAINT,DAILY" DAILY is cleared too. Every word to set goes first.
+    return [w for w in words if not w.startswith("-")] + [w for w in words if w.startswith("-")], skip
 
 
 def _check_creation(desc, flags, *, start, end, duration) -> None:
@@ -403,14 +418,14 @@ def _check_creation(desc, flags, *, start, end, duration) -> None:
     (the checks of scontrol's create_res.c and slurmrestd's
     validate_resv_create_desc), so that the answer names the field."""
     if start is None:
-        raise InvalidDescription("start_time", "a new reservation needs a start time")
+        raise _missing("start_time", "a new reservation needs a start time")
     if end is None and duration is None:
-        raise InvalidDescription("end_time", "a new reservation needs an end_time or a duration")
+        raise _missing("end_time", "a new reservation needs an end_time or a duration")
     if isinstance(end, int) and isinstance(start, int):
         if end <= start:
-            raise InvalidDescription("end_time", "the end must come after the start")
+            raise _missing("end_time", "the end must come after the start")
         if isinstance(duration, int) and start + duration * 60 != end:
-            raise InvalidDescription("duration", "start_time + duration does not equal end_time")
+            raise _missing("duration", "start_time + duration does not equal end_time")
     has_resources = any((
         _no_val(desc, "node_count") is not None,
         _no_val(desc, "core_count") is not None,
@@ -418,12 +433,12 @@ def _check_creation(desc, flags, *, start, end, duration) -> None:
         desc.get("burst_buffer"), desc.get("tres"),
     ))
     if not has_resources:
-        raise InvalidDescription("node_list", "a new reservation needs resources: node_list, node_count, "
+        raise _missing("node_list", "a new reservation needs resources: node_list, node_count, "
                                  "core_count, tres, licenses or burst_buffer")
     users, groups = _joined(desc, "users"), _joined(desc, "groups")
     if not (users or groups or _joined(desc, "accounts")):
-        raise InvalidDescription("users", "a new reservation needs users, groups or accounts")
+        raise _missing("users", "a new reservation needs users, groups or accounts")
     if users and groups:
-        raise InvalidDescription("groups", "users and groups are mutually exclusive")
+        raise _missing("groups", "users and groups are mutually exclusive")
     if "PART_NODES" in flags and not (desc.get("partition") and _joined(desc, "node_list") == "ALL"):
-        raise InvalidDescription("flags", "PART_NODES needs a partition and node_list ALL")
+        raise _missing("flags", "PART_NODES needs a partition and node_list ALL")
