@@ -1,7 +1,12 @@
-"""Not built yet: these operations answer 501 in the envelope until their
-issue lands."""
+"""/slurmdb/{version}/tres/: the trackable resources slurmdbd knows."""
 
-from handlers.unimplemented import not_implemented
+from server.slurmdb.tres import read_tres, write_tres
 
-post_tres = not_implemented
-get_tres = not_implemented
+
+async def get_tres(call):
+    return call.respond({"TRES": await read_tres(call)})
+
+
+async def post_tres(call, body=None):
+    await write_tres(call, (body or {}).get("TRES") or [])
+    return call.respond({})

@@ -1,0 +1,48 @@
+"""Wckeys from a Slurm that prints v0.0.44 itself (the fake 25.11 sacctmgr).
+No slurmrestd recording of /wckeys/ exists: the document is written here, by
+hand, in the v0.0.44 shape."""
+
+import json
+
+from tests.schemas import reference_as_meant, validate_response
+from tests.unit.test_pass_through import fake_slurm, headers  # noqa: F401 (fixture)
+
+API = "/slurmdb/v0.0.44"
+WCKEYS = [{"accounting": [], "cluster": "hpc", "id": 1, "name": "proj-a", "user": "alice", "flags": []},
+          {"accounting": [], "cluster": "hpc", "id": 2, "name": "proj-b", "user": "bob", "flags": []},
+          {"accounting": [], "cluster": "lab", "id": 1, "name": "proj-c", "user": "bob", "flags": []}]
+
+
+def serve(folder):
+    (folder / "sacctmgr.json").write_text(json.dumps({"wckeys": WCKEYS, "errors": [], "warnings": []}))
+
+
+def argv(folder):
+    return (folder / "sacctmgr.argv").read_text().split("\n")
+
+
+def test_wckeys_pass_through(fake_slurm):  # noqa: F811
+    folder, client = fake_slurm
+    serve(folder)
+    response = client.get(f"{API}/wckeys/", headers=headers())
+    assert response.status_code == 200, response.text
+    assert argv(folder) == ["--json=v0.0.44", "show", "wckey"]
+    assert response.json()["wckeys"] == WCKEYS
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/wckeys/", response.json())
+    bob = client.get(f"{API}/wckeys/", params={"user": "bob", "cluster": "lab"}, headers=headers())
+    assert argv(folder) == ["--json=v0.0.44", "show", "wckey", "clusters=lab", "users=bob"]
+    assert bob.json()["wckeys"] == [WCKEYS[2]]
+
+
+def test_one_wckey_by_id_or_by_name(fake_slurm):  # noqa: F811
+    folder, client = fake_slurm
+    serve(folder)
+    by_id = client.get(f"{API}/wckey/1", headers=headers()).json()
+    assert by_id["wckeys"] == [WCKEYS[0], WCKEYS[2]]  # IDs are numbered per cluster
+    # slurmrestd looks the value up as a name: so do we when it is no ID.
+    by_name = client.get(f"{API}/wckey/proj-b", headers=headers())
+    assert argv(folder) == ["--json=v0.0.44", "show", "wckey", "names=proj-b"]
+    assert by_name.json()["wckeys"] == [WCKEYS[1]]
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/wckey/{{id}}", by_name.json())
+    none = client.get(f"{API}/wckey/77", headers=headers()).json()
+    assert none["wckeys"] == [] and none["warnings"][0]["description"] == "slurmdb_wckeys_get() found nothing"
