@@ -4,11 +4,14 @@ the caller, optionally only for some accounts (`accounts`) or users
 
 Like slurmctld, a user filter drops other users' rows but keeps every
 account row; an account filter keeps the named accounts' own rows and their
-users' rows. Without `users`, every user is listed (sshare --all)."""
+users' rows. Without `users`, every user is listed (sshare --all).
+When slurmctld's association list is not in tree order, sshare's indentation
+cannot tell an account's parent and sacctmgr is asked (one more command)."""
 
 from handlers.request_errors import bad_request, shown
 from server.convert import passthrough, shares_text
-from server.slurm.commands.sshare import SshareJson, SshareText
+from server.slurm.command import SlurmError
+from server.slurm.commands.sshare import AccountParents, SshareJson, SshareText
 
 
 async def get_shares(call, accounts=None, users=None):
@@ -20,7 +23,13 @@ async def get_shares(call, accounts=None, users=None):
             shares["shares"] = [passthrough.without_nulls(share) for share in shares["shares"]]
         return call.respond({"shares": shares})
     # Any other Slurm: sshare's text, which every version prints alike.
-    rows = await call.run(SshareText(user_list))
+    rows, in_tree_order = await call.run(SshareText(user_list))
+    if not in_tree_order and rows:
+        try:
+            shares_text.set_parents(rows, await call.run(AccountParents(rows[0]["cluster"])))
+        except SlurmError as error:
+            call.warn("sshare printed the fair-share tree out of order, so the parents of accounts "
+                      f"may be wrong: {error.description}", "sshare")
     if account_list:
         rows = shares_text.only_accounts(rows, account_list)
     return call.respond({"shares": {"shares": rows}})

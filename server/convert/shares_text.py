@@ -9,7 +9,10 @@ How sshare prints a row (22.05, ``src/sshare/process.c``):
   ``Account`` text is indented one space a level of the tree: an account's
   parent is the account printed last one level up (rows come in tree order).
   That only holds when every account row is printed, which is why accounts
-  are filtered here (``only_accounts``) and not by ``sshare --accounts``.
+  are filtered here (``only_accounts``) and not by ``sshare --accounts``,
+  and when slurmctld's list is in tree order, which it is not always
+  (``parse_tree`` says; the parents then come from sacctmgr,
+  ``account_parents``).
 - Numbers it cannot give are blank: ``RawShares`` of root, ``NormShares``
   and ``NormUsage`` under priority/basic, ``FairShare`` of an account row
   (fair-tree gives accounts none), ``LevelFS`` of a ``parent`` share.
@@ -42,8 +45,19 @@ INFINITE = {"set": False, "infinite": True, "number": 0}
 
 def parse(text: str, fields: tuple[str, ...] = FIELDS) -> list[dict]:
     """Every row of the output, in order, in the internal form."""
+    return parse_tree(text, fields)[0]
+
+
+def parse_tree(text: str, fields: tuple[str, ...] = FIELDS) -> tuple[list[dict], bool]:
+    """The rows, and whether sshare printed them in tree order. slurmctld
+    does not always keep its association list sorted (seen on 22.05.8 after
+    associations were added: a user row first, unindented, before root);
+    then sshare's indentation no longer tells an account's parent, and the
+    parents of account rows must come from elsewhere (``set_parents``)."""
     shares: list[dict] = []
     parents: list[str] = []  # the account open at each depth
+    depth_of: dict[str, int] = {}
+    in_order = True
     for line in text.splitlines():
         if not line.strip():
             continue
@@ -51,8 +65,35 @@ def parse(text: str, fields: tuple[str, ...] = FIELDS) -> list[dict]:
         if len(values) != len(fields):
             raise ValueError(f"sshare printed {len(values)} fields where {len(fields)} were asked: {line!r}")
         row = dict(zip(fields, values))
-        shares.append(_share(row, parents))
-    return shares
+        indented = row["Account"]
+        depth = len(indented) - len(indented.lstrip(" "))
+        account = indented.strip()
+        if row["User"].strip():
+            in_order &= depth_of.get(account) == depth - 1
+        else:
+            in_order &= (depth == 0) == (not shares) and depth <= len(parents)
+            depth_of[account] = depth
+        shares.append(_share(row, depth, parents))
+    return shares, in_order
+
+
+def set_parents(shares: Iterable[dict], parents: dict[str, str]) -> None:
+    """Give account rows the parents named in `parents` (account -> parent
+    account), e.g. from sacctmgr; an account it does not name keeps its own."""
+    for share in shares:
+        if "USER" not in share["type"] and share["name"] in parents:
+            share["parent"] = parents[share["name"]]
+
+
+def account_parents(text: str) -> dict[str, str]:
+    """`sacctmgr -n -P show associations format=Account,User,ParentName`:
+    account -> parent account, from the account rows (no user)."""
+    parents = {}
+    for line in text.splitlines():
+        values = line.split("|")
+        if len(values) == 3 and values[0] and not values[1]:
+            parents[values[0]] = values[2]
+    return parents
 
 
 def only_accounts(shares: Iterable[dict], accounts: Iterable[str]) -> list[dict]:
@@ -66,10 +107,8 @@ def _account_of(share: dict) -> str:
     return share["parent"] if "USER" in share["type"] else share["name"]
 
 
-def _share(row: dict, parents: list[str]) -> dict:
-    indented = row["Account"]
-    account = indented.strip()
-    depth = len(indented) - len(indented.lstrip(" "))
+def _share(row: dict, depth: int, parents: list[str]) -> dict:
+    account = row["Account"].strip()
     user = row["User"].strip()
     if user:
         name, parent = user, account

@@ -97,6 +97,33 @@ def test_account_filter_is_applied_to_the_whole_tree():
     assert [s["id"] for s in ours] == sorted(printed_filtered)
 
 
+def test_tree_order_is_checked():
+    assert shares_text.parse_tree((DATA / "sshare-all-as-root.txt").read_text())[1] is True
+    assert shares_text.parse_tree((DATA / "sshare-users-srp_bob.txt").read_text())[1] is True
+    # Recorded after other engineers changed associations: slurmctld's list
+    # had a user row first, before root.
+    shares, in_order = shares_text.parse_tree((DATA / "sshare-all-out-of-order.txt").read_text())
+    assert in_order is False
+    assert (shares[0]["name"], shares[0]["parent"], shares[0]["type"]) == ("t-user-probe", "t-acct-probe", ["USER"])
+
+
+def test_parents_from_sacctmgr_when_out_of_order():
+    parents = shares_text.account_parents((DATA / "sacctmgr-assoc-parents.txt").read_text())
+    assert parents == {"root": "", "research": "root", "t-acct-exp26084": "root",
+                       "t-acct-exp26084-child": "t-acct-exp26084", "t-acct-probe": "root"}
+    # A sub-account printed before its parent's row: indentation misleads.
+    lines = (DATA / "sshare-all-as-root.txt").read_text().splitlines()
+    child = next(line for line in lines if "|  t-acct-exp26084-child|" in line)
+    text = "\n".join([child] + [line for line in lines if line != child])
+    shares, in_order = shares_text.parse_tree(text)
+    assert in_order is False
+    assert shares[0]["parent"] == ""  # what indentation alone would say
+    shares_text.set_parents(shares, parents)
+    assert shares[0]["parent"] == "t-acct-exp26084"
+    assert [s["parent"] for s in shares if s["type"] == ["USER"]] == [
+        "root", "research", "research", "t-acct-exp26084", "t-acct-probe"]
+
+
 @pytest.mark.parametrize("printed, expected", [
     ("", {"set": False, "infinite": False, "number": 0}),
     ("nan", {"set": False, "infinite": False, "number": 0}),

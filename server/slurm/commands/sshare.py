@@ -29,10 +29,32 @@ class SshareText(Command):
     def source(self) -> str:
         return "sshare"
 
-    def parse(self, result) -> list[dict]:
+    def parse(self, result) -> tuple[list[dict], bool]:
+        """The rows, and whether they came in tree order (see
+        ``shares_text.parse_tree``)."""
         if not result.ok:
             raise self.failure(result, "slurm_associations_get_shares() failed")
-        return shares_text.parse(result.stdout)
+        return shares_text.parse_tree(result.stdout)
+
+
+class AccountParents(Command):
+    """`sacctmgr show associations`: each account's parent account, as
+    slurmdbd has them, for when sshare's tree cannot tell."""
+
+    def __init__(self, cluster: str):
+        self.cluster = cluster
+
+    def argv(self):
+        return ["sacctmgr", "--noheader", "--parsable2", "show", "associations",
+                f"cluster={self.cluster}", "format=Account,User,ParentName"]
+
+    def source(self) -> str:
+        return "sacctmgr show associations"
+
+    def parse(self, result) -> dict[str, str]:
+        if not result.ok:
+            raise self.failure(result, "Unable to read the parents of the accounts")
+        return shares_text.account_parents(result.stdout)
 
 
 class SshareJson(Command):
