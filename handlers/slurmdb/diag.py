@@ -1,6 +1,8 @@
-"""Not built yet: these operations answer 501 in the envelope until their
-issue lands."""
+"""GET /slurmdb/{version}/diag/: slurmdbd's statistics, as sacctmgr show stats
+prints them (slurmdbd lets only its operators and administrators see them)."""
 
-from handlers.unimplemented import not_implemented
+from server.slurm.commands.sacctmgr_diag import SacctmgrStats
 
-get_diag = not_implemented
+
+async def get_diag(call):
+    return call.respond({"statistics": await call.run(SacctmgrStats())})
