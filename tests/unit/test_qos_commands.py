@@ -90,3 +90,39 @@ def test_a_read_is_split_by_its_format_fields():
     assert command.argv() == ["sacctmgr", "-n", "-P", "show", "wckey", "users=x", "format=ID,WCKey"]
     result = Result(tuple(command.argv()), 0, "6|t-wk-a\n7|t-wk-b\n", "", 0.01)
     assert command.parse(result) == [{"id": "6", "name": "t-wk-a"}, {"id": "7", "name": "t-wk-b"}]
+
+
+class FakeCall:
+    """Runs commands by parsing prepared results: the second change fails
+    as srp_alice's add did on the live cluster."""
+
+    def __init__(self, results):
+        self.results = results
+        self.ran = []
+
+    async def run(self, command):
+        self.ran.append(command.what)
+        return command.parse(self.results[len(self.ran) - 1])
+
+
+def test_several_changes_stop_at_the_first_failure_and_say_what_was_done():
+    import asyncio
+
+    from server.slurmdb.common import apply
+
+    ok = SacctmgrAddQos("t-qos-capture-a", [])
+    denied = SacctmgrAddQos("t-qos-capture-d", [])
+    never = SacctmgrModifyQos("t-qos-capture-c", ["Priority=1"])
+    call = FakeCall([recorded("qos", "add-a", ok), recorded("qos", "add-as-srp_alice", denied)])
+    with pytest.raises(SlurmError) as raised:
+        asyncio.run(apply(call, [ok, denied, never]))
+    assert call.ran == ["add QOS t-qos-capture-a", "add QOS t-qos-capture-d"]
+    assert raised.value.number == 2002
+    assert raised.value.description == (
+        "Unable to add QOS t-qos-capture-d: Problem adding QOS: Access/permission denied"
+        " (applied before it: add QOS t-qos-capture-a; not attempted: modify QOS t-qos-capture-c)")
+    # One change alone says nothing more than its failure.
+    call = FakeCall([recorded("qos", "add-as-srp_alice", denied)])
+    with pytest.raises(SlurmError) as raised:
+        asyncio.run(apply(call, [denied]))
+    assert raised.value.description.endswith("Access/permission denied")
