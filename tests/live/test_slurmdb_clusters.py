@@ -7,9 +7,11 @@ import uuid
 import pytest
 
 from conftest import ADMIN, ALICE
+from tests.live.checked_api import checked_api_fixture
 from tests.schemas import reference_as_meant, validate_response
 
 API = "/slurmdb/v0.0.44"
+api = checked_api_fixture()  # every answer is validated against SchedMD's description
 
 
 def reference():
