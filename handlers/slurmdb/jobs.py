@@ -97,15 +97,20 @@ async def read_jobs(call, options: list[str], *, keep=None, job_field: str | Non
             call.warn(warning.get("description", ""), warning.get("source", "sacct"))
         jobs = [passthrough.without_nulls(job) for job in doc.get("jobs") or ()]
     elif call.slurm.native_data_parser == "v0.0.38":
-        doc, text = await asyncio.gather(call.run(SacctJson(options, job_field=job_field)),
-                                         call.run(SacctText(options, job_field=job_field)))
+        answers = await asyncio.gather(call.run(SacctJson(options, job_field=job_field)),
+                                       call.run(SacctText(options, job_field=job_field)),
+                                       return_exceptions=True)
+        for answer in answers:  # the JSON's failure first: it says more
+            if isinstance(answer, BaseException):
+                raise answer
+        doc, text = answers
         jobs = sacct_v0038.jobs_response(doc, text)["jobs"]
     else:
         raise SlurmError(f"Slurm {call.slurm.release} prints no job records slurmrestpy can read",
                          source="sacct --json")
     if keep is not None:
         jobs = [job for job in jobs if keep(job)]
-    if not jobs:
+    if not jobs and not any(w["description"] == FOUND_NOTHING[0] for w in call.warnings):
         call.warn(*FOUND_NOTHING)
     return jobs
 

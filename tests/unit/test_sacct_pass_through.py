@@ -80,6 +80,15 @@ def test_unfound_job_answers_as_slurmrestd(fake_slurm):
     assert body["warnings"] == expected["warnings"]
 
 
+def test_slurms_own_found_nothing_warning_is_not_repeated(fake_slurm):
+    folder, client = fake_slurm
+    expected = recorded("slurmdb-job-unfound.json")
+    (folder / "sacct.json").write_text(json.dumps(
+        {"jobs": [], "errors": [], "warnings": expected["warnings"]}))
+    body = client.get(f"{API}/job/11500", headers=headers()).json()
+    assert body["warnings"] == expected["warnings"]
+
+
 def all_recorded_jobs():
     return [job for name in JOB_FILES for job in recorded(name)["jobs"]]
 
