@@ -202,7 +202,8 @@ def raw_exit_status(value, field: str) -> int:
     signal_id = signal.get("id") if isinstance(signal, dict) else None
     if isinstance(signal_id, dict) and signal_id.get("set", True) and signal_id.get("number"):
         return int(signal_id["number"])
-    name = str(signal.get("name") or "").upper().removeprefix("SIG") if isinstance(signal, dict) else ""
+    name = str(signal.get("name") or "") if isinstance(signal, dict) else ""
+    name = name.upper().removeprefix("SIG")
     if name:
         if name not in SIGNAL_NUMBERS:
             raise bad_request(f"{field}.signal.name", f"{signal['name']!r} is not a signal")

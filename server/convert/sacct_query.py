@@ -141,13 +141,15 @@ def unescaped(raw: str) -> QueryError | None:
                 if char == "%":
                     code = part[i + 1:i + 3]
                     if not re.fullmatch(r"[0-9A-Fa-f]{2}", code) or code.lower() in ("00", "ff"):
-                        return QueryError(shown, f"invalid %-escape {part[i:i + 3]!r} in its {what}")
+                        return QueryError(shown,
+                                          f"invalid %-escape {part[i:i + 3]!r} in its {what}")
                     i += 3
                     continue
                 if char != "+" and not _UNRESERVED.match(char):
-                    return QueryError(shown, f"unescaped {char!r} in its {what}: slurmrestd takes "
-                                             "only letters, digits and -._~ as they are; URL-escape "
-                                             f"the rest (e.g. {char!r} as {_escape(char)})")
+                    return QueryError(shown, f"unescaped {char!r} in its {what}: slurmrestd "
+                                             "takes only letters, digits and -._~ as they are; "
+                                             f"URL-escape the rest (e.g. {char!r} as "
+                                             f"{_escape(char)})")
                 i += 1
     return None
 

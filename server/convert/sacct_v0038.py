@@ -192,7 +192,10 @@ def tres_list(items: Iterable[Mapping] | None) -> list[dict]:
 
 
 def governor(value: Any) -> str:
-    names = [str(v) for v in value] if isinstance(value, list) else [] if value is None else [str(value)]
+    if isinstance(value, list):
+        names = [str(v) for v in value]
+    else:
+        names = [] if value is None else [str(value)]
     if not names:
         return "0"
     if len(names) == 1:
@@ -249,7 +252,8 @@ def planned(v38_time: Mapping, now: float) -> dict:
 
 def _cpu_time(v38: Mapping | None) -> dict:
     v38 = v38 or {}
-    return {"seconds": integer(v38.get("seconds")), "microseconds": integer(v38.get("microseconds"))}
+    return {"seconds": integer(v38.get("seconds")),
+            "microseconds": integer(v38.get("microseconds"))}
 
 
 # ---------------------------------------------------------------------------
