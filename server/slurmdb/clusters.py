@@ -83,6 +83,9 @@ async def write_clusters(call, items, *, where: str = "clusters") -> None:
     have. Every object is checked before anything changes."""
     if not isinstance(items, list):
         raise bad_request(where, "expected a list of clusters")
+    if not items:
+        call.warn("ignoring empty clusters array", "_update_clusters")
+        return
     names: list[str] = []
     try:
         for index, item in enumerate(items):

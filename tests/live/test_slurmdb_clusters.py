@@ -113,3 +113,5 @@ def test_unknown_and_bad(api, auth, cluster, name):
     assert not exists(cluster, f"{name}-x")
     nameless = api.post(f"{API}/clusters/", headers=auth(ADMIN), json={"clusters": [{"nodes": "x"}]})
     assert nameless.status_code == 400
+    empty = api.post(f"{API}/clusters/", headers=auth(ADMIN), json={"clusters": []})
+    assert empty.status_code == 200 and empty.json()["warnings"][0]["description"] == "ignoring empty clusters array"
