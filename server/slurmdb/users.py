@@ -145,6 +145,13 @@ async def write_users(call, users: list[dict], field: str = "users") -> None:
     assocs = await call.run(SacctmgrShowAssocs(AssocCondition(users=every), ASSOC_KEYS))
     accounts = set(await call.run(SacctmgrShowNames("account", "Account")))
     cluster = call.services.slurm_conf.cluster_name
+    # Where new users go: the accounts with an association on this cluster.
+    wanted = sorted({p["default_account"] for p in parsed
+                     if p["default_account"] and (p["old_name"] or p["name"]) not in existing})
+    here = set()
+    if wanted:
+        here = {r["account"] for r in await call.run(SacctmgrShowAssocs(
+            AssocCondition(users=[""], clusters=[cluster], accounts=wanted), ASSOC_KEYS))}
 
     changes: list[SacctmgrChange] = []
     for i, user in enumerate(parsed):
@@ -168,6 +175,10 @@ async def write_users(call, users: list[dict], field: str = "users") -> None:
                 raise bad_request(f"{where}.default.account",
                                   f"Slurm {call.slurm.release} keeps no user without an association: "
                                   "name the account a new user is added to")
+            if user["default_account"] not in here:
+                raise missing(f"{where}.default.account", f"account {user['default_account']!r} has "
+                              f"no association on cluster {cluster!r} for the user's to hang under",
+                              "ESLURM_INVALID_ACCOUNT")
             extra = [f"AdminLevel={user['admin_level']}"] if user["admin_level"] else []
             if user["default_wckey"]:
                 extra.append(f"DefaultWCKey={user['default_wckey']}")

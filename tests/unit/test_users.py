@@ -47,7 +47,7 @@ def users_slurm(refuse=None):
         if entity == "accounts":
             return ok(recorded("accounts/show-withcoordinators.txt"))
         if entity == "account":
-            return ok("root\nresearch\nt-acct-cap-sub\nt-acct-cap-top\n")
+            return ok("root\nresearch\nt-acct-cap-alone\nt-acct-cap-sub\nt-acct-cap-top\n")
         if entity == "associations":
             if "format=Cluster,Account,ParentName" in argv:
                 return ok(recorded("associations/tree.txt"))
@@ -133,6 +133,8 @@ def test_coordinators_and_associations_are_not_set_through_users():
     ([{"name": "t-user-cap-b", "default": {"account": "t-acct-cap-nosuch"}}], "users[0].default.account", 2045),
     ([{"name": "t-user-cap-b", "default": {"account": "research"}}], "users[0].default.account", 2045),
     ([{"name": "x y"}], "users[0].name", 9001),
+    # an account without any association (as POST /accounts/ adds them)
+    ([{"name": "t-user-cap-new", "default": {"account": "t-acct-cap-alone"}}], "users[0].default.account", 2045),
     ([{"name": "t-user-cap-z", "old_name": "t-user-cap-nosuch"}], "users[0].old_name", 2010),
     ([{"name": "a"}, {"name": "A"}], "users[1].name", 9001),
 ])
