@@ -42,10 +42,33 @@ class SlurmError(Exception):
 
 
 class Command:
-    """Base of every command object. ``read_only`` commands may be coalesced."""
+    """Base of every command object. ``read_only`` commands may be coalesced.
+
+    A command that creates a job (sbatch, salloc) sets ``runs_as_caller``:
+    Slurm gives the job the uid of the process that asks, so the runner
+    starts it as the caller's Unix user (server.slurm.runner.as_caller).
+    ``inputs`` are further data the command reads from pipes, which its
+    argument vector names with ``input_fd(i)`` (the runner puts in the
+    descriptor's number). ``interrupt_grace``: seconds before its timeout at
+    which the runner sends SIGINT, for a command that then cleans up after
+    itself (salloc withdraws a pending allocation). ``process_environment``,
+    when set, is the command's whole environment (the runner adds only
+    SLURM_CONF and the caller's token): for a command that passes its
+    environment on, as sbatch does to the job.
+    """
 
     read_only = True
     stdin: bytes | None = None
+    runs_as_caller = False
+    inputs: tuple[bytes, ...] = ()
+    interrupt_grace: float | None = None
+    process_environment: dict[str, str] | None = None
+
+    @staticmethod
+    def input_fd(index: int) -> str:
+        """Where argv names the descriptor of ``inputs[index]``; a NUL byte can
+        never reach a process, so a placeholder left unreplaced fails loudly."""
+        return f"\0input{index}\0"
 
     def argv(self) -> list[str]:
         raise NotImplementedError

@@ -12,6 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import pwd
+import re
+import shutil
 import signal
 import time
 from dataclasses import dataclass, field
@@ -42,6 +45,7 @@ class Result:
     stdout: str
     stderr: str
     seconds: float
+    interrupted: bool = False  # stopped with SIGINT at its interrupt_grace
 
     @property
     def ok(self) -> bool:
@@ -58,6 +62,55 @@ class CommandNotFound(Exception):
     def __init__(self, argv: tuple[str, ...]):
         super().__init__(f"{argv[0]} is not installed or not on PATH")
         self.argv = argv
+
+
+_INPUT = re.compile("\0input(\\d+)\0")
+
+
+RUNUSER = "runuser"  # how a root server runs a command as the caller
+UNSHARE = "unshare"  # how an unprivileged server does
+
+
+def caller_mode(euid: int | None = None) -> str:
+    """How ``runs_as_caller`` commands start here (see as_caller): commands
+    whose options depend on it (sbatch's environment) ask this too."""
+    return RUNUSER if (os.geteuid() if euid is None else euid) == 0 else UNSHARE
+
+
+def as_caller(argv: tuple[str, ...], user: str, euid: int) -> tuple[tuple[str, ...], bool]:
+    """The argument vector that runs a ``runs_as_caller`` command as ``user``,
+    and whether the caller's token still goes in SLURM_JWT.
+
+    Slurm gives a job the uid of the process that submits it, and slurmctld
+    refuses a job whose uid is not the authenticated user's ("Invalid user
+    id"). So:
+
+    - as root, ``runuser -u USER --``: the process is the user's, with their
+      groups, and munge vouches for them. The token is left out: Slurm 22.05's
+      sbatch copies SLURM_* variables of its environment into the job's, and
+      a token there would be stored with the job and make srun inside the job
+      authenticate with it until it expires.
+    - unprivileged, ``unshare --map-root-user`` plus ``--uid``/``--gid``
+      after the program name: sbatch and salloc take those from "root" only,
+      and the token proves to slurmctld who the job is for (munge would
+      vouch for the server's own user). The token then also reaches the
+      job's environment; Slurm 22.05 offers no way around it.
+
+    ``argv[0]`` should be an absolute path: the command may run with the
+    caller's PATH (sbatch's job environment, see commands/sbatch.py).
+    """
+    if caller_mode(euid) == RUNUSER:
+        if user == "root":
+            return argv, False
+        runuser = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin") or "runuser"
+        return (runuser, "-u", user, "--", *argv), False
+    try:
+        entry = pwd.getpwnam(user)
+        ids = (f"--uid={entry.pw_uid}", f"--gid={entry.pw_gid}")
+    except KeyError:  # let Slurm say what it makes of the name
+        ids = (f"--uid={user}",)
+    unshare = shutil.which("unshare") or "unshare"
+    return (unshare, "--map-root-user", argv[0], *ids, *argv[1:]), True
 
 
 class Runner:
@@ -86,7 +139,7 @@ class Runner:
         argv = tuple(command.argv())
         if not command.read_only:
             try:
-                return await self._execute(argv, identity, command.stdin)
+                return await self._execute(argv, identity, command.stdin, command)
             finally:
                 # A change made through us is seen by the next read.
                 self._recent.clear()
@@ -117,28 +170,54 @@ class Runner:
                 del self._recent[key]
 
     async def _execute(
-        self, argv: tuple[str, ...], identity: Identity | None, stdin: bytes | None
+        self, argv: tuple[str, ...], identity: Identity | None, stdin: bytes | None,
+        command: Command | None = None,
     ) -> Result:
         env = dict(self._base_env)
-        if identity:
+        cwd = None
+        keep_token = True
+        if command is not None and command.process_environment is not None:
+            # The command's own environment, with only our SLURM_CONF added:
+            # sbatch hands its whole environment to the job.
+            env = {k: v for k, v in env.items() if k == "SLURM_CONF"}
+            env = {**command.process_environment, **env}
+        if command is not None and command.runs_as_caller and identity:
+            program = shutil.which(argv[0], path=self._base_env["PATH"]) or argv[0]
+            argv, keep_token = as_caller((program, *argv[1:]), identity.user, os.geteuid())
+            cwd = "/"  # a directory every user may enter
+        if identity and keep_token:
             env.update(identity.environment())
+        inputs = command.inputs if command is not None else ()
         async with self._slots:
             started = time.monotonic()
+            pipes = [os.pipe() for _ in inputs]
             try:
+                argv = _with_descriptors(argv, [read for read, _ in pipes])
                 process = await asyncio.create_subprocess_exec(
                     *argv,
                     stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
                     stdout=asyncio.subprocess.PIPE,
                     stderr=asyncio.subprocess.PIPE,
                     env=env,
+                    cwd=cwd,
+                    pass_fds=tuple(read for read, _ in pipes),
                     start_new_session=True,
                 )
-            except FileNotFoundError:
-                raise CommandNotFound(argv) from None
+            except BaseException as error:
+                for _, write in pipes:
+                    os.close(write)
+                if isinstance(error, FileNotFoundError):
+                    raise CommandNotFound(argv) from None
+                raise
+            finally:
+                for read, _ in pipes:  # the child has its own copies now
+                    os.close(read)
+            feeders = [asyncio.ensure_future(_feed(write, data)) for (_, write), data in zip(pipes, inputs)]
             self.executed += 1
             self._children.add(process)
+            grace = command.interrupt_grace if command is not None else None
             try:
-                stdout, stderr = await asyncio.wait_for(process.communicate(stdin), self.timeout)
+                stdout, stderr, interrupted = await self._communicate(process, stdin, grace)
             except (asyncio.TimeoutError, asyncio.CancelledError) as error:
                 await self._kill(process)
                 if isinstance(error, asyncio.CancelledError):
@@ -146,11 +225,35 @@ class Runner:
                 raise CommandTimeout(argv, self.timeout) from None
             finally:
                 self._children.discard(process)
+                for feeder in feeders:
+                    await asyncio.wait([feeder])
             seconds = time.monotonic() - started
         result = Result(argv, process.returncode, stdout.decode("utf-8", "replace"),
-                        stderr.decode("utf-8", "replace"), seconds)
+                        stderr.decode("utf-8", "replace"), seconds, interrupted)
         log.debug("%s -> %d in %.3fs", " ".join(argv), result.returncode, seconds)
         return result
+
+    async def _communicate(self, process, stdin: bytes | None, grace: float | None):
+        """Output and error of the process, and whether it had to be asked to
+        stop: with a grace, SIGINT comes that long before the timeout."""
+        talk = asyncio.ensure_future(process.communicate(stdin))
+        try:
+            if grace and 0 < grace < self.timeout:
+                try:
+                    stdout, stderr = await asyncio.wait_for(asyncio.shield(talk), self.timeout - grace)
+                    return stdout, stderr, False
+                except asyncio.TimeoutError:
+                    try:
+                        os.killpg(process.pid, signal.SIGINT)
+                    except ProcessLookupError:
+                        pass
+                stdout, stderr = await asyncio.wait_for(asyncio.shield(talk), grace)
+                return stdout, stderr, True
+            stdout, stderr = await asyncio.wait_for(asyncio.shield(talk), self.timeout)
+            return stdout, stderr, False
+        finally:
+            if not talk.done():
+                talk.cancel()
 
     @staticmethod
     async def _kill(process: asyncio.subprocess.Process) -> None:
@@ -164,3 +267,39 @@ class Runner:
         """End every Slurm command still running (shutdown)."""
         for process in list(self._children):
             await self._kill(process)
+
+
+def _with_descriptors(argv: tuple[str, ...], descriptors: list[int]) -> tuple[str, ...]:
+    """argv with each ``Command.input_fd(i)`` placeholder replaced by the
+    number of the descriptor the i-th input arrives on."""
+    def number(match) -> str:
+        index = int(match.group(1))
+        if index >= len(descriptors):
+            raise ValueError(f"argv names input {index}, but the command has {len(descriptors)}")
+        return str(descriptors[index])
+
+    return tuple(_INPUT.sub(number, arg) for arg in argv)
+
+
+async def _feed(descriptor: int, data: bytes) -> None:
+    """Write one input to its pipe and close it, without blocking the event
+    loop (nor needing a thread); a command that exits without reading it all
+    just ends the writing."""
+    loop = asyncio.get_running_loop()
+    os.set_blocking(descriptor, False)
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                view = view[os.write(descriptor, view):]
+            except BlockingIOError:
+                writable = loop.create_future()
+                loop.add_writer(descriptor, lambda: writable.done() or writable.set_result(None))
+                try:
+                    await writable
+                finally:
+                    loop.remove_writer(descriptor)
+    except BrokenPipeError:
+        pass
+    finally:
+        os.close(descriptor)
