@@ -23,6 +23,9 @@ from server.slurm.command import SlurmError
 from server.slurm.errno import by_name
 
 HANDLER_KEY = "x-slurmrestpy-handler"
+# connexion hands a handler argument of these names its security context
+# (the authenticated user), over a query parameter of the same name.
+CONTEXT_NAMES = {"user"}
 
 
 class HandlerResolver(Resolver):
@@ -43,9 +46,12 @@ def bind(handler, ref):
     name (as the handler declares them, minus `call`) plus connexion's
     `token_info`, builds the Call and answers failures in the envelope."""
     declared = list(inspect.signature(handler).parameters.values())[1:]
+    shadowed = CONTEXT_NAMES & {p.name for p in declared}
 
     async def endpoint(token_info=None, **parameters):
         request = current_request
+        for name in shadowed:  # the client's value, not connexion's context
+            parameters[name] = ",".join(request.query_params.getlist(name)) or None
         call = Call(
             request=request,
             services=services_of(request),

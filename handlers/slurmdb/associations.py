@@ -12,12 +12,7 @@ def condition(call, *, account, cluster, default_qos, Includedeletedassociations
               Filtertoonlydefaults, IncludetherawQOSordelta_qos, Includesubacctinformation,
               Excludeparentidname, Excludelimitsfromparents, id, parent_account, partition, qos,
               usage_end, usage_start, user) -> AssocCondition:
-    """The query of the association operations as sacctmgr's conditions.
-
-    connexion passes the authenticated user's name as the argument `user`,
-    over the query parameter of that name: the parameter is read from the
-    request itself."""
-    user = ",".join(call.request.query_params.getlist("user")) or None
+    """The query of the association operations as sacctmgr's conditions."""
     if query_flag(Includeusage, "Include usage") or usage_start or usage_end:
         call.warn(f"usage is not available from Slurm {call.slurm.release}'s sacctmgr: "
                   "accounting is left empty", "slurmrestpy")

@@ -17,7 +17,6 @@ async def get_wckeys(call, cluster=None, format=None, id=None, name=None, only_d
                      usage_end=None, usage_start=None, user=None, with_usage=None,
                      with_deleted=None):
     # format is deprecated and ignored, as in slurmrestd.
-    user = _user_query(call)
     if query_flag(with_usage, "with_usage") or usage_start is not None or usage_end is not None:
         call.warn("wckey usage is not available from Slurm 22.05's sacctmgr: accounting is empty",
                   "sacctmgr show wckey")
@@ -33,13 +32,6 @@ async def get_wckeys(call, cluster=None, format=None, id=None, name=None, only_d
     if not found:
         nothing_found(call, "slurmdb_wckeys_get()", SOURCE)
     return call.respond({"wckeys": found})
-
-
-def _user_query(call) -> str | None:
-    """The `user` of the query. connexion hands the authenticated user's
-    name to a handler argument called `user`, over the query parameter of
-    that name: it is read from the request instead."""
-    return ",".join(call.request.query_params.getlist("user")) or None
 
 
 async def _find(call, id) -> list[dict]:
