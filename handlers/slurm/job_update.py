@@ -10,6 +10,9 @@ slurmctld decides what the caller may change. An unprivileged user changing
 someone else's job gets slurmctld 22.05's answer to that, "Invalid user id"
 (error 2010); a job it does not know, "Invalid job id specified" (404).
 
+One task of an array (``123_4``) can be changed, as scontrol allows;
+slurmrestd refuses that and wants the array job's ID.
+
 The answer lists the job in ``results`` as slurmrestd's job_array_response
 does: its ID, error 0 and "No error" (scontrol, unlike the RPC, reports
 per-task outcomes only for failures, which become the error).

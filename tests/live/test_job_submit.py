@@ -305,6 +305,21 @@ def test_an_allocation_runs_with_no_shell_and_is_cancelled(api, auth, cluster, c
              seconds=30, what="the allocation ending")
 
 
+def test_a_heterogeneous_allocation(api, auth, cluster, created):
+    name = unique("alloc-het")
+    response = api.post(f"{API}/job/allocate", headers=auth(ALICE), json={"hetjob": [
+        {"name": name, "tasks": 1, "time_limit": {"set": True, "number": 1},
+         "memory_per_node": {"set": True, "number": 50}},
+        {"name": name, "tasks": 1, "memory_per_node": {"set": True, "number": 50}},
+    ]})
+    assert response.status_code == 200, response.text
+    leader = response.json()["job_id"]
+    created.append(leader)
+    records = job_record(api, auth, leader)
+    assert sorted(r["het_job_offset"]["number"] for r in records) == [0, 1]
+    assert all("RUNNING" in r["job_state"] and r["user_name"] == ALICE for r in records)
+
+
 def test_an_allocation_slurm_cannot_grant_in_time_is_withdrawn(api, auth, cluster, created):
     """A held allocation is never granted: salloc is stopped before the
     command timeout and withdraws its job, so nothing stays behind."""
