@@ -86,10 +86,11 @@ def as_caller(argv: tuple[str, ...], user: str, euid: int) -> tuple[tuple[str, .
     id"). So:
 
     - as root, ``runuser -u USER --``: the process is the user's, with their
-      groups, and munge vouches for them. The token is left out: Slurm 22.05's
-      sbatch copies SLURM_* variables of its environment into the job's, and
-      a token there would be stored with the job and make srun inside the job
-      authenticate with it until it expires.
+      groups, and munge vouches for them. The token is not needed and is left
+      out, so that it can never reach a job's environment (sbatch without an
+      export file copies SLURM_* variables into the job's; a token there
+      would be stored with the job and make srun inside it authenticate with
+      the token until it expires).
     - unprivileged, ``unshare --map-root-user`` plus ``--uid``/``--gid``
       after the program name: sbatch and salloc take those from "root" only,
       and the token proves to slurmctld who the job is for (munge would

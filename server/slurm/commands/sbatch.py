@@ -10,8 +10,9 @@ there depends on how the command runs as the caller
 
 - root server (runuser, munge): each component's environment on a pipe of
   its own, ``--export=ALL --export-file=<fd>`` (NUL-separated NAME=value).
-  The job gets exactly the file's variables (measured: nothing of sbatch's
-  own environment, not SLURM_CONF nor a token, reaches it).
+  sbatch then clears its own environment, so the job gets exactly the
+  file's variables plus those slurmd gives every job (measured: nothing of
+  the submitting process reaches it).
 - unprivileged server (unshare, the token): the environment is sbatch's
   own, ``--export=ALL``, beside SLURM_CONF and the token, which then also
   reach the job (no way around that in 22.05). Variables that would change
