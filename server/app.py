@@ -96,9 +96,11 @@ def create_app(config: Config) -> AsyncApp:
         lifespan=lifespan,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui", spec_path="/openapi.json"),
     )
-    app.add_api(specs.combined(), resolver=HandlerResolver(specs), name="slurmrestpy",
+    # Requests without a token get past connexion only with rest_auth/local.
+    anonymous = "rest_auth/local" in config.auth_types
+    app.add_api(specs.combined(anonymous=anonymous), resolver=HandlerResolver(specs), name="slurmrestpy",
                 validator_map=VALIDATOR_MAP)
-    add_description_routes(app, specs)
+    add_description_routes(app, specs, anonymous)
     problems.install(app)
     # Before connexion's exception handling, so that they see every answer.
     if config.max_connections:
@@ -108,9 +110,9 @@ def create_app(config: Config) -> AsyncApp:
     return app
 
 
-def add_description_routes(app: AsyncApp, specs: Specs) -> None:
+def add_description_routes(app: AsyncApp, specs: Specs, anonymous: bool) -> None:
     # connexion serves /openapi.json itself; slurmrestd also answers these two.
-    document = specs.combined()
+    document = specs.combined(anonymous=anonymous)
 
     async def as_json(request):
         return Response(json.dumps(document, indent=2), media_type="application/json")

@@ -22,6 +22,7 @@ import sys
 
 from server import logsetup
 from server.accesslog import AccessLog
+from server.peercred import default_protocol_class, protocol_with_peer_credentials
 from server.config import DEFAULT_LISTEN, Config
 from server.listeners import ListenerError, parse_all, remove_unix_sockets
 
@@ -145,6 +146,7 @@ def serve(config: Config) -> int:
         access_log=False,  # server/accesslog.py writes one line per request
         timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
         server_header=False,
+        http=protocol_with_peer_credentials(default_protocol_class()),
     ))
     try:
         if inet:

@@ -16,13 +16,17 @@ from connexion import request as current_request
 from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
 
-from server.auth import identity_from
+from server.auth import AuthenticationFailed, identity_from, slurm_token_info
+from server.peercred import LocalAuthRefused, local_identity
 from server.call import Call
 from server.services import services_of
 from server.slurm.command import SlurmError
 from server.slurm.errno import by_name
 
 HANDLER_KEY = "x-slurmrestpy-handler"
+USER_TOKEN_HEADER = "X-SLURM-USER-TOKEN"
+NO_CREDENTIALS = ("Authentication does not apply to request: it has no X-SLURM-USER-TOKEN header "
+                  "and no Authorization: Bearer token")
 # connexion hands a handler argument of these names its security context
 # (the authenticated user), over a query parameter of the same name.
 CONTEXT_NAMES = {"user"}
@@ -52,15 +56,12 @@ def bind(handler, ref):
         request = current_request
         for name in shadowed:  # the client's value, not connexion's context
             parameters[name] = ",".join(request.query_params.getlist(name)) or None
-        call = Call(
-            request=request,
-            services=services_of(request),
-            operation=ref,
-            identity=identity_from(token_info),
-        )
-        if call.identity is None:
-            return call.fail(_unauthenticated())
+        services = services_of(request)
+        call = Call(request=request, services=services, operation=ref, identity=identity_from(token_info))
         try:
+            if call.identity is None:
+                call.identity = anonymous_identity(request, services)
+                request.context["token_info"] = {"identity": call.identity}  # for the access log
             return await handler(call, **parameters)
         except SlurmError as error:
             return call.fail(error)
@@ -76,11 +77,28 @@ def bind(handler, ref):
     return endpoint
 
 
-def _unauthenticated() -> SlurmError:
-    known = by_name("ESLURM_AUTH_CRED_INVALID")
-    return SlurmError(
-        "Authentication does not apply to request: no token was given",
-        number=known.number if known else None,
-        source="rest_auth",
-        status=401,
-    )
+def anonymous_identity(request, services):
+    """A request connexion let through without a token: only rest_auth/local
+    lets it in (the description allows it only when that plugin is loaded)."""
+    token = request.headers.get(USER_TOKEN_HEADER) or _bearer(request.headers.get("authorization"))
+    try:
+        if token:
+            # A token that failed is no invitation to try another way in.
+            return slurm_token_info(token, request)["identity"]
+        if "rest_auth/local" not in services.config.auth_types:
+            raise LocalAuthRefused(NO_CREDENTIALS)
+        return local_identity(request.scope)
+    except AuthenticationFailed as error:
+        raise _unauthenticated(error.detail, error.errno_name) from None
+    except LocalAuthRefused as error:
+        raise _unauthenticated(str(error)) from None
+
+
+def _bearer(value: str | None) -> str | None:
+    scheme, _, token = (value or "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _unauthenticated(description: str, errno_name: str = "ESLURM_AUTH_CRED_INVALID") -> SlurmError:
+    known = by_name(errno_name)
+    return SlurmError(description, number=known.number if known else None, source="rest_auth", status=401)

@@ -33,6 +33,9 @@ class Identity:
 
     user: str
     token: str | None = field(default=None, repr=False)
+    # Proven by the kernel on a UNIX socket (rest_auth/local), not by a token:
+    # a root server then runs every command of the request as this user.
+    local: bool = False
 
     def environment(self) -> dict[str, str]:
         return {"SLURM_JWT": self.token} if self.token else {}
@@ -182,7 +185,7 @@ class Runner:
             # sbatch hands its whole environment to the job.
             env = {k: v for k, v in env.items() if k == "SLURM_CONF"}
             env = {**command.process_environment, **env}
-        if command is not None and command.runs_as_caller and identity:
+        if identity and _impersonate(command, identity):
             program = shutil.which(argv[0], path=self._base_env["PATH"]) or argv[0]
             argv, keep_token = as_caller((program, *argv[1:]), identity.user, os.geteuid())
             cwd = "/"  # a directory every user may enter
@@ -268,6 +271,15 @@ class Runner:
         """End every Slurm command still running (shutdown)."""
         for process in list(self._children):
             await self._kill(process)
+
+
+def _impersonate(command: Command | None, identity: Identity) -> bool:
+    """Must this command run under the caller's own uid?"""
+    if identity.local:
+        # Munge vouches for whoever the process is: a root server becomes the
+        # caller for everything; an unprivileged one already is the caller.
+        return os.geteuid() == 0
+    return command is not None and command.runs_as_caller
 
 
 def _with_descriptors(argv: tuple[str, ...], descriptors: list[int]) -> tuple[str, ...]:
