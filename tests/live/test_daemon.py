@@ -281,3 +281,19 @@ def test_systemd_socket_activation(cluster, auth):
     finally:
         process.terminate()
         assert process.wait(20) == 0
+
+
+def test_sighup_reopens_logs_and_keeps_serving(cluster, auth):
+    port = free_port()
+    process = launch(cluster, "--allow-root", f"127.0.0.1:{port}")
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30)
+        wait_until_answers(client, "/openapi.json", process)
+        process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        assert process.poll() is None, "SIGHUP stopped the server"
+        assert client.get(f"{API}/ping/", headers=auth(ALICE)).status_code == 200
+    finally:
+        process.terminate()
+        process.wait(20)
+    assert "logs reopened" in process.stderr.read()
