@@ -16,7 +16,7 @@ import httpx
 import pytest
 import yaml
 
-from conftest import ALICE, API, REPO, Server, start_server, stop_server
+from conftest import ALICE, API, REPO, start_server, stop_server
 from tests.schemas import reference_as_meant, validate_response
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from server.convert import from_v0038 as conv
-from tests.schemas import load_spec, reference_as_meant, reference_path, validate_response
+from tests.schemas import reference_as_meant, reference_path, validate_response
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05"
 JOBS_PATH = "/slurm/v0.0.44/jobs/"

@@ -9,7 +9,8 @@ import pytest
 from server.convert import hostlist
 from server.slurm.commands.scontrol_misc import HostlistRejected, ScontrolHostlist, ScontrolHostnames
 from server.slurm.runner import Result
-from tests.unit.test_pass_through import API, fake_slurm, headers  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers
+API = "/slurm/v0.0.44"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05" / "hostlist"
 

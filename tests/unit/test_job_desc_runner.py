@@ -189,8 +189,6 @@ async def test_a_process_environment_is_the_whole_environment_but_slurm_conf_and
 async def test_a_command_run_as_the_caller_is_found_on_the_servers_path(monkeypatch, tmp_path):
     """With the caller's PATH in its environment, unshare must not look the
     program up there: the runner gives it the path it found on its own."""
-    import json
-
     monkeypatch.setattr(runner_module.os, "geteuid", lambda: 1000)
     me = pwd.getpwuid(os.getuid())
     fake = tmp_path / "bin"

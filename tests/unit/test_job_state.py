@@ -15,7 +15,8 @@ from server.slurm.command import SlurmError
 from server.slurm.commands.squeue_state import SqueueStates
 from server.slurm.runner import Result
 from tests.schemas import RECORDED_DIR, reference_as_meant, validate_response
-from tests.unit.test_pass_through import API, fake_slurm, headers  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers
+API = "/slurm/v0.0.44"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05" / "job_state"
 RECORDED = RECORDED_DIR / "slurm-25.11" / "0.0.44"

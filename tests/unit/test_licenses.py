@@ -8,7 +8,8 @@ from pathlib import Path
 
 from server.convert import licenses
 from tests.schemas import reference_as_meant, validate_response
-from tests.unit.test_pass_through import API, fake_slurm, headers  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers
+API = "/slurm/v0.0.44"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05" / "licenses"
 UNSET = {"set": False, "infinite": False, "number": 0}

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from tests.schemas import reference_as_meant, validate_response
-from tests.unit.test_pass_through import API, RECORDED, fake_slurm, headers, recorded  # noqa: F401
+from tests.fakes.current_slurm import headers, RECORDED, recorded
+API = "/slurm/v0.0.44"
 
 NODE_FILES = sorted(p.name for p in RECORDED.glob("slurm-node-*.json") if recorded(p.name).get("nodes"))
 

@@ -10,7 +10,8 @@ import pytest
 from server.convert import partitions
 from server.slurm.commands.scontrol_partitions import ScontrolShowPartitions
 from tests.schemas import reference_as_meant, validate_response
-from tests.unit.test_pass_through import API, fake_slurm, headers, recorded  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers, recorded
+API = "/slurm/v0.0.44"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05" / "partitions"
 UNSET = {"set": False, "infinite": False, "number": 0}

@@ -6,7 +6,7 @@ objects and handlers."""
 import json
 
 from tests.schemas import reference_as_meant, validate_response
-from tests.unit.test_pass_through import fake_slurm, headers, recorded  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers, recorded
 
 API = "/slurmdb/v0.0.44"
 

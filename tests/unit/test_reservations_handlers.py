@@ -19,7 +19,8 @@ from server.slurm.commands.scontrol_reservations import (
     ScontrolUpdateReservation,
 )
 from tests.schemas import reference_as_meant, validate_response
-from tests.unit.test_pass_through import API, fake_slurm, headers, recorded  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers, recorded
+API = "/slurm/v0.0.44"
 
 UNSET = {"set": False, "infinite": False, "number": 0}
 START = 1900000000

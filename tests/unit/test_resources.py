@@ -10,7 +10,8 @@ import pytest
 
 from server.convert import from_v0038, resources, scontrol_text
 from tests.schemas import RECORDED_DIR, reference_as_meant, validate_response
-from tests.unit.test_pass_through import API, fake_slurm, headers  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers
+API = "/slurm/v0.0.44"
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05" / "resources"
 RECORDED = RECORDED_DIR / "slurm-25.11" / "0.0.44"

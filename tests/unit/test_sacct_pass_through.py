@@ -5,43 +5,13 @@ unchanged but for meta; the filters sacct cannot apply are applied on them.
 Also what the other slurmdbd operations do with such a Slurm."""
 
 import json
-import time
-from pathlib import Path
 
-import jwt
 import pytest
 
-from server.app import create_app
-from server.config import Config
-from tests.schemas import REFERENCE_DIR, reference_as_meant, validate_response
+from tests.fakes.current_slurm import RECORDED, headers, recorded
+from tests.schemas import reference_as_meant, validate_response
 
-FAKE_BIN = Path(__file__).resolve().parent.parent / "fakes" / "slurm-25.11" / "bin"
-RECORDED = REFERENCE_DIR / "recorded" / "slurm-25.11" / "0.0.44"
-KEY = b"k" * 32
 API = "/slurmdb/v0.0.44"
-
-
-@pytest.fixture
-def fake_slurm(tmp_path, monkeypatch):
-    monkeypatch.setenv("PATH", f"{FAKE_BIN}:/usr/bin:/bin")
-    (tmp_path / "jwt.key").write_bytes(KEY)
-    conf = tmp_path / "slurm.conf"
-    conf.write_text(f"ClusterName=hpc\nAuthAltTypes=auth/jwt\nAuthAltParameters=jwt_key={tmp_path}/jwt.key\n"
-                    "AccountingStorageType=accounting_storage/slurmdbd\n")
-    monkeypatch.setenv("SLURM_CONF", str(conf))
-    app = create_app(Config(slurm_conf=str(conf), coalesce_seconds=0))
-    with app.test_client() as client:
-        yield tmp_path, client
-
-
-def headers(user="root"):
-    now = int(time.time())
-    token = jwt.encode({"iat": now, "exp": now + 60, "sun": user}, KEY, algorithm="HS256")
-    return {"X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": token}
-
-
-def recorded(name):
-    return json.loads((RECORDED / name).read_text())
 
 
 def sacct_argv(folder):

@@ -5,7 +5,6 @@ printed (tests/data/slurm-22.05/sacct)."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import datetime
 from pathlib import Path

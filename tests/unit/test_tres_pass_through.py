@@ -5,7 +5,7 @@ hand, in the v0.0.44 shape."""
 import json
 
 from tests.schemas import reference_as_meant, validate_response
-from tests.unit.test_pass_through import fake_slurm, headers  # noqa: F401 (fixture)
+from tests.fakes.current_slurm import headers
 
 API = "/slurmdb/v0.0.44"
 PRINTED = {"TRES": [{"type": "cpu", "name": "", "id": 1, "count": 0},
