@@ -6,19 +6,14 @@ answers play what sacctmgr prints where they exist (accounts, QOS,
 associations); the rest is written here in the v0.0.44 shape."""
 
 import json
-import time
-from pathlib import Path
 
-import jwt
 import pytest
 
 from server.app import create_app
 from server.config import Config
-from tests.schemas import REFERENCE_DIR, reference_as_meant, validate_response
+from tests.fakes.current_slurm import FAKE_BIN, headers, recorded, write_slurm_conf
+from tests.schemas import reference_as_meant, validate_response
 
-FAKE_BIN = Path(__file__).resolve().parent.parent / "fakes" / "slurm-25.11" / "bin"
-RECORDED = REFERENCE_DIR / "recorded" / "slurm-25.11" / "0.0.44"
-KEY = b"k" * 32
 API = "/slurmdb/v0.0.44"
 
 CLUSTERS = [{"controller": {"host": "ctl", "port": 6817}, "flags": [], "name": "hpc", "nodes": "cn[1-4]",
@@ -29,34 +24,22 @@ TRES = [{"type": "cpu", "name": "", "id": 1, "count": 0}, {"type": "mem", "name"
 WCKEYS = [{"accounting": [], "cluster": "hpc", "id": 1, "name": "lab", "user": "sevans", "flags": []}]
 
 
-def recorded(name):
-    return json.loads((RECORDED / name).read_text())
-
-
 @pytest.fixture
-def fake_slurm(tmp_path, monkeypatch):
-    """The fake 25.11, behind a sacctmgr that logs every argument vector it
-    gets (the fake keeps the last only; a GET of the config runs seven)."""
+def logged_slurm(tmp_path, monkeypatch):
+    """conftest's fake_slurm, behind a sacctmgr that logs every argument
+    vector it gets (the fake keeps the last only; a GET of the config runs
+    seven)."""
     wrapper = tmp_path / "bin"
     wrapper.mkdir()
     (wrapper / "sacctmgr").write_text(f'#!/bin/sh\nprintf "%s\\n" "$*" >> "{tmp_path}/sacctmgr.log"\n'
                                       f'exec "{FAKE_BIN}/sacctmgr" "$@"\n')
     (wrapper / "sacctmgr").chmod(0o755)
     monkeypatch.setenv("PATH", f"{wrapper}:{FAKE_BIN}:/usr/bin:/bin")
-    (tmp_path / "jwt.key").write_bytes(KEY)
-    conf = tmp_path / "slurm.conf"
-    conf.write_text(f"ClusterName=hpc\nAuthAltTypes=auth/jwt\nAuthAltParameters=jwt_key={tmp_path}/jwt.key\n"
-                    "AccountingStorageType=accounting_storage/slurmdbd\n")
+    conf = write_slurm_conf(tmp_path)
     monkeypatch.setenv("SLURM_CONF", str(conf))
     app = create_app(Config(slurm_conf=str(conf), coalesce_seconds=0))
     with app.test_client() as client:
         yield tmp_path, client
-
-
-def headers(user="root"):
-    now = int(time.time())
-    token = jwt.encode({"iat": now, "exp": now + 60, "sun": user}, KEY, algorithm="HS256")
-    return {"X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": token}
 
 
 def printed():
@@ -75,8 +58,8 @@ def sacctmgr_runs(folder) -> set[str]:
             if line.startswith("--json=v0.0.44 show")}
 
 
-def test_every_section_passes_through(fake_slurm):
-    folder, client = fake_slurm
+def test_every_section_passes_through(logged_slurm):
+    folder, client = logged_slurm
     original = printed()
     (folder / "sacctmgr.json").write_text(json.dumps(original))
     response = client.get(f"{API}/config", headers=headers())
@@ -104,8 +87,8 @@ def test_every_section_passes_through(fake_slurm):
     }
 
 
-def test_an_empty_section_is_a_warning_but_wckeys(fake_slurm):
-    folder, client = fake_slurm
+def test_an_empty_section_is_a_warning_but_wckeys(logged_slurm):
+    folder, client = logged_slurm
     (folder / "sacctmgr.json").write_text(json.dumps({**printed(), "qos": [], "wckeys": []}))
     body = client.get(f"{API}/config", headers=headers()).json()
     assert body["qos"] == [] and body["wckeys"] == []
@@ -114,8 +97,8 @@ def test_an_empty_section_is_a_warning_but_wckeys(fake_slurm):
     validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/config", body)
 
 
-def test_a_failing_sacctmgr_fails_the_whole_document(fake_slurm):
-    folder, client = fake_slurm  # no sacctmgr.json: every sacctmgr fails
+def test_a_failing_sacctmgr_fails_the_whole_document(logged_slurm):
+    folder, client = logged_slurm  # no sacctmgr.json: every sacctmgr fails
     response = client.get(f"{API}/config", headers=headers())
     assert response.status_code == 500
     body = response.json()
