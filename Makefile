@@ -47,5 +47,8 @@ run: venv cluster
 	@echo
 	$(BIN)/slurmrestpy -f $(SLURM_CONF) --allow-root $(LISTEN)
 
+# Tests start slurmrestpy with -u (it drops to another user once started):
+# that user must be able to read the test environment tox makes (0700 by default).
 test: venv cluster java
+	@mkdir -p .tox && chmod 755 .tox
 	$(BIN)/tox run -e py

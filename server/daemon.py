@@ -22,12 +22,20 @@ import sys
 
 from server import logsetup
 from server.accesslog import AccessLog
+from server.inet import serve_stdin
 from server.peercred import default_protocol_class, protocol_with_peer_credentials
 from server.config import DEFAULT_LISTEN, Config
 from server.listeners import ListenerError, parse_all, remove_unix_sockets
 
 log = logging.getLogger("slurmrestpy")
 SHUTDOWN_GRACE_SECONDS = 10
+# slurmrestd's security flags that mean nothing here, and why.
+SECURITY_WITHOUT_EFFECT = {
+    "disable_unshare_files": "no effect, slurmrestpy does not unshare its file descriptors",
+    "disable_unshare_sysv": "no effect, slurmrestpy does not unshare the SYSV namespace",
+    "become_user": "no effect needed: a root server already runs each locally authenticated "
+                   "request's Slurm commands as that user",
+}
 
 
 class DaemonError(Exception):
@@ -116,6 +124,9 @@ def serve(config: Config) -> int:
     from server.app import StartupError, create_app
 
     logsetup.configure(config.verbosity)
+    for flag in config.security:
+        if flag in SECURITY_WITHOUT_EFFECT:
+            log.info("SLURMRESTD_SECURITY=%s: %s", flag, SECURITY_WITHOUT_EFFECT[flag])
     sockets = systemd_sockets()
     inet = not sockets and not config.listeners and stdin_is_connected_socket()
     texts = [] if sockets or inet else (config.listeners or [DEFAULT_LISTEN])
@@ -125,6 +136,18 @@ def serve(config: Config) -> int:
         # Outside connexion's own middleware, which copies the ASGI scope: the
         # access log must see what connexion's security step found.
         app = AccessLog(create_app(config))  # reads slurm.conf and the keys while we may
+        server = _server_class()(uvicorn.Config(
+            app,
+            lifespan="on",
+            log_config=None,
+            access_log=False,  # server/accesslog.py writes one line per request
+            timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+            server_header=False,
+            http=protocol_with_peer_credentials(default_protocol_class()),
+        ))
+        # Everything uvicorn imports is imported now: after -u, the user we
+        # become may not be allowed to read the Python installation.
+        server.config.load()
         for listener in listeners:
             sockets.append(listener.open())
             opened.append(listener)
@@ -139,19 +162,8 @@ def serve(config: Config) -> int:
     for sock in sockets:
         log.info("listening on %s (Swagger UI at /ui/)", _describe(sock))
     signal.signal(signal.SIGHUP, lambda *_: logsetup.reopen())
-    server = _server_class()(uvicorn.Config(
-        app,
-        lifespan="on",
-        log_config=None,
-        access_log=False,  # server/accesslog.py writes one line per request
-        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
-        server_header=False,
-        http=protocol_with_peer_credentials(default_protocol_class()),
-    ))
     try:
         if inet:
-            from server.inet import serve_stdin
-
             asyncio.run(serve_stdin(server))
         else:
             asyncio.run(server.serve(sockets=sockets))

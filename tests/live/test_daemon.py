@@ -297,3 +297,12 @@ def test_sighup_reopens_logs_and_keeps_serving(cluster, auth):
         process.terminate()
         process.wait(20)
     assert "logs reopened" in process.stderr.read()
+
+
+def test_a_yaml_request_answered_in_yaml(api, auth):
+    response = api.post("/util/v0.0.44/hostnames",
+                        headers={**auth(), "Content-Type": "application/yaml", "Accept": "application/yaml"},
+                        content="hostlist: n[1-3]\n")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/yaml")
+    assert yaml.safe_load(response.text)["hostnames"] == ["n1", "n2", "n3"]
