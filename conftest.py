@@ -51,6 +51,11 @@ class Cluster:
         return out.strip().split("=", 1)[1]
 
     def submit(self, *sbatch_args: str, user: str = ALICE) -> int:
+        # Not /tmp/slurm-<id>.out: a fresh cluster numbers jobs from 1 again,
+        # and a file another user's job left there under the same number
+        # would make this job fail (sticky /tmp).
+        if not any(arg.startswith(("--output", "-o")) for arg in sbatch_args):
+            sbatch_args = ("--output=/dev/null", *sbatch_args)
         out = self.run("sbatch", "--parsable", *sbatch_args, user=user).stdout
         return int(out.strip().split(";")[0].split("_")[0])
 
