@@ -12,13 +12,12 @@ not attempted, so nothing is ever half-applied without being said.
 
 from __future__ import annotations
 
+from server.convert.sacct_query import QueryError, flag
 from server.convert.sacctmgr_values import FieldError, name_argument
 from server.slurm.command import SlurmError
 from server.slurm.commands.sacctmgr_entity import SacctmgrChange
 from server.slurm.errno import by_name
 
-TRUE_WORDS = {"", "true", "yes", "1", "on", "y", "t"}
-FALSE_WORDS = {"false", "no", "0", "off", "n", "f"}
 
 
 def _number(name: str) -> int | None:
@@ -29,16 +28,10 @@ def _number(name: str) -> int | None:
 def query_flag(value, name: str) -> bool:
     """A flag of the query (`?with_deleted`, `?with_deleted=true`): present
     and empty means set."""
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    word = str(value).strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise bad_request(name, f"{value!r} is not true or false")
+    try:
+        return flag(value, name)
+    except QueryError as error:
+        raise bad_request(name, error.message) from None
 
 
 def query_list(value) -> list[str]:
