@@ -46,11 +46,7 @@ async def get_associations(call, account=None, cluster=None, default_qos=None,
                            Excludelimitsfromparents=None, format=None, id=None, parent_account=None,
                            partition=None, qos=None, usage_end=None, usage_start=None, user=None):
     # `format` is accepted and ignored, as slurmrestd does.
-    where = condition(call, **_query(locals()))
-    found = await store.read_associations(call, where)
-    if not found:
-        nothing_found(call, "slurmdb_associations_get()", "_dump_assoc_cond")
-    return call.respond({"associations": found})
+    return call.respond({"associations": await _read(call, _query(locals()))})
 
 
 async def get_association(call, account=None, cluster=None, default_qos=None,
@@ -59,16 +55,20 @@ async def get_association(call, account=None, cluster=None, default_qos=None,
                           Includesubacctinformation=None, Excludeparentidname=None,
                           Excludelimitsfromparents=None, format=None, id=None, parent_account=None,
                           partition=None, qos=None, usage_end=None, usage_start=None, user=None):
-    where = condition(call, **_query(locals()))
-    found = await store.read_associations(call, where)
-    if not found:
-        nothing_found(call, "slurmdb_associations_get()", "_dump_assoc_cond")
-    elif len(found) > 1:
+    found = await _read(call, _query(locals()))
+    if len(found) > 1:
         known = by_name("ESLURM_DATA_AMBIGUOUS_QUERY")
         raise SlurmError(f"More than one association ({len(found)}) matches: narrow the query to "
                          "one (cluster, account, user and partition, or id)",
                          number=known.number if known else None, source="_dump_assoc_cond")
     return call.respond({"associations": found})
+
+
+async def _read(call, query: dict) -> list[dict]:
+    found = await store.read_associations(call, condition(call, **query))
+    if not found:
+        nothing_found(call, "slurmdb_associations_get()", "_dump_assoc_cond")
+    return found
 
 
 async def post_associations(call, body=None):
