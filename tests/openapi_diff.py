@@ -18,7 +18,7 @@ to a bare ``$ref``. Missing keywords compare equal to their defaults
 Command line (exit status 1 when there are differences)::
 
     python -m tests.openapi_diff openapi/v0.0.44.yaml \\
-        ../shared/reference/openapi/slurmrestd-v0.0.44.json [--paths-prefix /slurm/]
+        tests/reference/openapi/slurmrestd-v0.0.44.json [--paths-prefix /slurm/]
 """
 
 from __future__ import annotations

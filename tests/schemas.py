@@ -22,8 +22,8 @@ from referencing.jsonschema import DRAFT4
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 OPENAPI_DIR = REPO_ROOT / "openapi"
-# CI checks the shared reference material out beside the repository.
-REFERENCE_DIR = (REPO_ROOT.parent / "shared" / "reference").resolve()
+# SchedMD's descriptions and recorded answers, copied in (see its README.md).
+REFERENCE_DIR = REPO_ROOT / "tests" / "reference"
 REFERENCE_OPENAPI_DIR = REFERENCE_DIR / "openapi"
 RECORDED_DIR = REFERENCE_DIR / "recorded"
 
