@@ -5,17 +5,23 @@
 VENV    := .venv
 BIN     := $(VENV)/bin
 LISTEN  ?= 127.0.0.1:6820
-CLUSTER := $(CURDIR)/.cluster
+# Which local Slurm `make cluster` and `make run` use: 22.05 (Debian's
+# packages, in .cluster/) or 25.11 (built from source once, in .cluster-25.11/).
+SLURM   ?= 22.05
+CLUSTER := $(if $(filter 22.05,$(SLURM)),$(CURDIR)/.cluster,$(CURDIR)/.cluster-$(SLURM))
+# The source of Slurm 25.11.7; a local copy of the same tarball works as well.
+SLURM_TARBALL ?= https://download.schedmd.com/slurm/slurm-25.11.7.tar.bz2
 
+export SLURM SLURM_TARBALL
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster cluster-down cluster-status run test java
+.PHONY: help venv cluster clusters cluster-down cluster-status run test java
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
 	@echo "make test          run the whole test suite against the local cluster"
-	@echo "make cluster       start the local Slurm cluster (.cluster/)"
-	@echo "make cluster-down  stop it"
+	@echo "make cluster       start the local Slurm cluster (.cluster/; SLURM=25.11: .cluster-25.11/)"
+	@echo "make cluster-down  stop both local clusters"
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,10 +35,16 @@ cluster:
 	@bash cluster/cluster.sh up
 
 cluster-down:
-	@bash cluster/cluster.sh down
+	@SLURM=25.11 bash cluster/cluster.sh down
+	@SLURM=22.05 bash cluster/cluster.sh down
 
 cluster-status:
 	@bash cluster/cluster.sh status
+
+# Both Slurms the tests run on.
+clusters:
+	@SLURM=22.05 bash cluster/cluster.sh up
+	@SLURM=25.11 bash cluster/cluster.sh up
 
 # openapi-generator, which the client-generation test runs, is Java.
 java:
@@ -40,15 +52,16 @@ java:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
 
 run: venv cluster
+	@test "$(SLURM)" = 22.05 || echo "  Slurm $(SLURM): source $(CLUSTER)/env first to use its commands by hand"
 	@echo
 	@echo "  Swagger UI:  http://$(LISTEN)/ui/"
 	@echo "  A token:     SLURM_CONF=$(SLURM_CONF) scontrol token username=srp_alice"
 	@echo "  Try:         curl -H \"X-SLURM-USER-NAME: srp_alice\" -H \"X-SLURM-USER-TOKEN: <token>\" http://$(LISTEN)/slurm/v0.0.44/jobs/"
 	@echo
-	$(BIN)/slurmrestpy -f $(SLURM_CONF) --allow-root $(LISTEN)
+	PATH="$$(. $(CLUSTER)/env && echo $$PATH)" $(BIN)/slurmrestpy -f $(SLURM_CONF) --allow-root $(LISTEN)
 
 # Tests start slurmrestpy with -u (it drops to another user once started):
 # that user must be able to read the test environment tox makes (0700 by default).
-test: venv cluster java
+test: venv clusters java
 	@mkdir -p .tox && chmod 755 .tox
 	$(BIN)/tox run -e py

@@ -1,5 +1,11 @@
-"""Fixtures for tests against the live local cluster (`make cluster`) and a
-real slurmrestpy process serving it."""
+"""Fixtures for tests against the live local clusters (`make clusters`) and a
+real slurmrestpy process serving each.
+
+Every live test runs once per cluster: Slurm 22.05 (Debian's, `.cluster/`)
+and Slurm 25.11 (built from source, `.cluster-25.11/`, with Slurm's own
+slurmrestd beside it); a test's id names its Slurm (`test_x[25.11]`).
+SLURMRESTPY_CLUSTER_DIR=<dir> runs them against that one cluster only.
+"""
 
 from __future__ import annotations
 
@@ -16,21 +22,68 @@ import httpx
 import pytest
 
 REPO = Path(__file__).resolve().parent
-CLUSTER_DIR = Path(os.environ.get("SLURMRESTPY_CLUSTER_DIR", REPO / ".cluster"))
-SLURM_CONF = CLUSTER_DIR / "etc" / "slurm.conf"
 ALICE, BOB, ADMIN = "srp_alice", "srp_bob", "root"
 API = "/slurm/v0.0.44"
 
 
+def _cluster_dirs() -> list[Path]:
+    if os.environ.get("SLURMRESTPY_CLUSTER_DIR"):
+        return [Path(os.environ["SLURMRESTPY_CLUSTER_DIR"])]
+    return [REPO / ".cluster", REPO / ".cluster-25.11"]
+
+
+def _env_file(directory: Path) -> dict[str, str]:
+    """What the cluster's env file exports ($PATH expanded against ours)."""
+    found = {}
+    path = directory / "env"
+    if path.exists():
+        for line in path.read_text().splitlines():
+            match = re.fullmatch(r"export (\w+)=(.*)", line.strip())
+            if match:
+                found[match[1]] = match[2].replace("$PATH", os.environ.get("PATH", "/usr/bin:/bin"))
+    return found
+
+
+def _release(directory: Path) -> str:
+    """A cluster's Slurm, from its env file or else its folder's name."""
+    named = _env_file(directory).get("SLURM_RELEASE")
+    if named:
+        return named
+    return directory.name.split("-", 1)[1] if "-" in directory.name else "22.05"
+
+
+CLUSTER_DIRS = _cluster_dirs()
+
+
 @dataclass
 class Cluster:
-    slurm_conf: Path
+    directory: Path
+    release: str  # "22.05", "25.11"
+    path: str  # PATH that finds this cluster's Slurm commands first
+    slurmrestd_url: str | None = None  # Slurm's own slurmrestd, where one runs
+
+    @property
+    def slurm_conf(self) -> Path:
+        return self.directory / "etc" / "slurm.conf"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.directory / "log"
+
+    @property
+    def current(self) -> bool:
+        """A Slurm whose commands print the API's own JSON (not 22.05)."""
+        return self.release != "22.05"
 
     def env(self, token: str | None = None) -> dict:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SLURM_CONF": str(self.slurm_conf)}
+        env = {"PATH": self.path, "SLURM_CONF": str(self.slurm_conf)}
         if token:
             env["SLURM_JWT"] = token
         return env
+
+    def process_env(self, **extra: str) -> dict:
+        """Our own environment, pointed at this cluster: for slurmrestpy."""
+        return {**os.environ, "PATH": self.path, "SLURM_CONF": str(self.slurm_conf), **extra}
 
     def run(self, *argv: str, user: str | None = None, check: bool = True,
             stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -67,14 +120,20 @@ class Cluster:
         return Path(match.group(1)).read_bytes()
 
 
-@pytest.fixture(scope="session")
-def cluster() -> Cluster:
-    if not SLURM_CONF.exists():
-        pytest.fail(f"the local cluster is not set up ({SLURM_CONF} missing): run `make cluster`")
-    found = Cluster(SLURM_CONF)
+@pytest.fixture(scope="session", params=CLUSTER_DIRS, ids=[_release(d) for d in CLUSTER_DIRS])
+def cluster(request) -> Cluster:
+    directory: Path = request.param
+    release = _release(directory)
+    make = "make cluster" + ("" if release == "22.05" else f" SLURM={release}")
+    exported = _env_file(directory)
+    if not (directory / "etc" / "slurm.conf").exists() or not exported:
+        pytest.fail(f"the local Slurm {release} cluster is not set up in {directory}: run `{make}`")
+    found = Cluster(directory, release, exported.get("PATH", os.environ.get("PATH", "/usr/bin:/bin")),
+                    exported.get("SLURMRESTD_URL"))
     ping = found.run("scontrol", "ping", check=False)
     if "UP" not in ping.stdout:
-        pytest.fail(f"the local cluster is not running (scontrol ping: {ping.stdout or ping.stderr}): run `make cluster`")
+        pytest.fail(f"the local Slurm {release} cluster is not running (scontrol ping: "
+                    f"{ping.stdout or ping.stderr}): run `{make}`")
     return found
 
 
@@ -93,15 +152,14 @@ class Server:
 
 def start_server(cluster: Cluster, *extra: str, log_name: str | None = None) -> Server:
     port = _free_port()
-    log = CLUSTER_DIR / "log" / (log_name or f"server-{port}.log")
+    log = cluster.log_dir / (log_name or f"server-{port}.log")
     output = log.open("w")
     # Tests run as root (CI does); slurmrestpy refuses TCP as root without this.
     as_root = ["--allow-root"] if os.geteuid() == 0 else []
     process = subprocess.Popen(
         [sys.executable, "-m", "server", "-f", str(cluster.slurm_conf), *as_root, *extra,
          f"127.0.0.1:{port}"],
-        cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
-        env={**os.environ, "SLURM_CONF": str(cluster.slurm_conf)},
+        cwd=REPO, stdout=output, stderr=subprocess.STDOUT, env=cluster.process_env(),
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30

@@ -1,31 +1,48 @@
 #!/usr/bin/env bash
-# The local Slurm cluster that slurmrestpy serves by default: munged, MariaDB,
-# slurmdbd, slurmctld and several slurmd, all living under .cluster/ at the
+# The local Slurm clusters that slurmrestpy is tested on: munged, MariaDB,
+# slurmdbd, slurmctld and several slurmd, all living in one folder at the
 # root of the repository, on ports away from Slurm's defaults.
+#
+#   SLURM=22.05 (the default): Debian's packages, in .cluster/
+#   SLURM=25.11: Slurm 25.11.7 built from source once (cluster/build-slurm.sh,
+#                cached outside the repository), in .cluster-25.11/, with
+#                Slurm's own slurmrestd beside it (the oracle of the tests)
 #
 #   cluster/cluster.sh up      install what is missing, start what is not running
 #   cluster/cluster.sh down    stop exactly the processes it started (pid files)
 #   cluster/cluster.sh status  say what runs
 #
-# Needs root (packages, daemons, Unix users). Works without systemd.
+# The two can run at once: their ports differ. Needs root (packages, daemons,
+# Unix users). Works without systemd.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-DIR=${SLURMRESTPY_CLUSTER_DIR:-$ROOT/.cluster}
+SLURM=${SLURM:-22.05}
 CLUSTER=srp
 NODES="n[1-3]"
 NODE_NAMES=(n1 n2 n3)
-CTLD_PORT=16817
-DBD_PORT=16819
-MYSQL_PORT=16306
-SLURMD_PORTS=17001-17003
 ACCOUNT=research
 USERS=(srp_alice srp_bob)
-PACKAGES=(munge mariadb-server slurmctld slurmd slurmdbd slurm-client slurm-wlm-jwt-plugin openssl)
+REST_USER=srp_rest # the unprivileged user Slurm's own slurmrestd runs as
+case $SLURM in
+22.05)
+    DIR=${SLURMRESTPY_CLUSTER_DIR:-$ROOT/.cluster}
+    CTLD_PORT=16817 DBD_PORT=16819 MYSQL_PORT=16306 SLURMD_PORTS=17001-17003 RESTD_PORT=
+    PACKAGES=(munge mariadb-server slurmctld slurmd slurmdbd slurm-client slurm-wlm-jwt-plugin openssl)
+    ;;
+25.11)
+    DIR=${SLURMRESTPY_CLUSTER_DIR:-$ROOT/.cluster-$SLURM}
+    CTLD_PORT=16827 DBD_PORT=16829 MYSQL_PORT=16316 SLURMD_PORTS=17011-17013 RESTD_PORT=16830
+    PACKAGES=(munge mariadb-server openssl)
+    PREFIX=$(SLURM_VERSION=25.11.7 bash "$ROOT/cluster/build-slurm.sh" --prefix)
+    export PATH=$PREFIX/bin:$PREFIX/sbin:$PATH
+    ;;
+*) printf 'cluster: no recipe for SLURM=%s (22.05 or 25.11)\n' "$SLURM" >&2; exit 1 ;;
+esac
 
 export SLURM_CONF=$DIR/etc/slurm.conf
 
-log() { printf 'cluster: %s\n' "$*" >&2; }
+log() { printf 'cluster %s: %s\n' "$SLURM" "$*" >&2; }
 die() { log "$*"; exit 1; }
 
 # A daemon runs when its pid file names a live process.
@@ -50,9 +67,10 @@ install_packages() {
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
     done
     ((${#missing[@]})) || return 0
-    log "installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    mkdir -p "$DIR/log"
+    log "installing ${missing[*]} (apt's log: $DIR/log/apt.log)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}"; } >"$DIR/log/apt.log" 2>&1 || die "installing ${missing[*]} failed; see $DIR/log/apt.log"
 }
 
 write_config() {
@@ -70,11 +88,21 @@ write_config() {
     sed "${subst[@]}" "$ROOT/cluster/slurm.conf.in" >"$DIR/etc/slurm.conf"
     sed "${subst[@]}" -e "s|@MYSQL_PASS@|$(cat "$DIR/etc/mysql.pass")|g" \
         "$ROOT/cluster/slurmdbd.conf.in" >"$DIR/etc/slurmdbd.conf"
+    if [[ $SLURM != 22.05 ]]; then
+        # What a current Slurm needs beside the common recipe.
+        printf '\n# No mail from a development box.\nMailProg=/bin/true\n' >>"$DIR/etc/slurm.conf"
+        printf '# No cgroups on a development box or in CI.\nCgroupPlugin=disabled\n' >"$DIR/etc/cgroup.conf"
+        printf '\n# Users may exist without a default account, as on many sites.\nAllowNoDefAcct=Yes\n' \
+            >>"$DIR/etc/slurmdbd.conf"
+    fi
     chmod 600 "$DIR/etc/slurmdbd.conf"
-    cat >"$DIR/env" <<EOF
-# source this file to use the local cluster by hand: sinfo, squeue, scontrol token
-export SLURM_CONF=$DIR/etc/slurm.conf
-EOF
+    {
+        echo "# source this file to use the local Slurm $SLURM cluster by hand: sinfo, squeue, scontrol token"
+        echo "export SLURM_RELEASE=$SLURM"
+        echo "export SLURM_CONF=$DIR/etc/slurm.conf"
+        [[ $SLURM == 22.05 ]] || echo "export PATH=$PREFIX/bin:$PREFIX/sbin:\$PATH"
+        [[ -z $RESTD_PORT ]] || echo "export SLURMRESTD_URL=http://127.0.0.1:$RESTD_PORT"
+    } >"$DIR/env"
 }
 
 # An RS256 key pair for tokens issued elsewhere (an identity provider): the
@@ -95,6 +123,8 @@ create_users() {
     for u in "${USERS[@]}"; do
         id "$u" >/dev/null 2>&1 || useradd --create-home --shell /bin/bash "$u"
     done
+    [[ -z $RESTD_PORT ]] || id "$REST_USER" >/dev/null 2>&1 ||
+        useradd --system --no-create-home --shell /usr/sbin/nologin "$REST_USER"
 }
 
 start_munge() {
@@ -162,10 +192,28 @@ start_slurmd() {
     wait_for "the nodes" 60 bash -c '[[ -z $(sinfo -h -N -o "%t" | grep -vE "^(idle|mix|alloc|drain|drng)$") ]]'
 }
 
+# Slurm's own slurmrestd: it refuses root and writes no pid file, so it runs
+# as an unprivileged user through setpriv (which execs: $! is slurmrestd's).
+# SLURM_JWT=daemon: each request's own token goes on to slurmctld.
+start_slurmrestd() {
+    [[ -n $RESTD_PORT ]] || return 0
+    running "$DIR/run/slurmrestd.pid" && return 0
+    env SLURM_CONF="$SLURM_CONF" SLURM_JWT=daemon setpriv --reuid "$REST_USER" --regid "$REST_USER" \
+        --clear-groups "$PREFIX/sbin/slurmrestd" -a rest_auth/jwt "127.0.0.1:$RESTD_PORT" \
+        </dev/null >>"$DIR/log/slurmrestd.log" 2>&1 &
+    echo $! >"$DIR/run/slurmrestd.pid"
+    wait_for slurmrestd 30 bash -c "exec 3<>/dev/tcp/127.0.0.1/$RESTD_PORT"
+}
+
 all_running() {
     running "$DIR/munge/munged.pid" && running "$DIR/mysql/mysqld.pid" &&
         running "$DIR/run/slurmdbd.pid" && running "$DIR/run/slurmctld.pid" || return 1
     for n in "${NODE_NAMES[@]}"; do running "$DIR/run/slurmd-$n.pid" || return 1; done
+    [[ -z $RESTD_PORT ]] || running "$DIR/run/slurmrestd.pid"
+}
+
+build_slurm() {
+    [[ $SLURM == 22.05 ]] || bash "$ROOT/cluster/build-slurm.sh"
 }
 
 up() {
@@ -174,15 +222,15 @@ up() {
         log "running (source $DIR/env to use it)"
         return 0
     fi
-    install_packages
-    write_config
-    create_users
-    start_munge
-    start_mysql
-    start_slurmdbd
-    populate_accounting
-    start_slurmctld
-    start_slurmd
+    local steps=(install_packages build_slurm write_config create_users start_munge start_mysql start_slurmdbd
+        populate_accounting start_slurmctld start_slurmd start_slurmrestd)
+    log "starting in $DIR; daemons log to $DIR/log/"
+    local i=0
+    for step in "${steps[@]}"; do
+        i=$((i + 1))
+        log "[$i/${#steps[@]}] ${step//_/ }"
+        "$step"
+    done
     log "up: $(sinfo -h -o '%D nodes %T in %P' | tr '\n' ' ')(source $DIR/env to use it)"
 }
 
@@ -201,6 +249,7 @@ stop_pidfile() {
 }
 
 down() {
+    stop_pidfile slurmrestd "$DIR/run/slurmrestd.pid"
     for n in "${NODE_NAMES[@]}"; do stop_pidfile "slurmd $n" "$DIR/run/slurmd-$n.pid"; done
     stop_pidfile slurmctld "$DIR/run/slurmctld.pid"
     stop_pidfile slurmdbd "$DIR/run/slurmdbd.pid"
@@ -212,7 +261,7 @@ down() {
 status() {
     local rc=0
     for entry in munged:munge/munged.pid mysqld:mysql/mysqld.pid slurmdbd:run/slurmdbd.pid \
-        slurmctld:run/slurmctld.pid "${NODE_NAMES[@]/#/slurmd-}"; do
+        slurmctld:run/slurmctld.pid "${NODE_NAMES[@]/#/slurmd-}" ${RESTD_PORT:+slurmrestd:run/slurmrestd.pid}; do
         local name=${entry%%:*} pidfile=${entry#*:}
         [[ $entry == slurmd-* ]] && pidfile=run/$entry.pid
         if running "$DIR/$pidfile"; then echo "$name running"; else echo "$name stopped"; rc=1; fi

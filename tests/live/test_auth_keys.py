@@ -8,9 +8,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from conftest import ADMIN, ALICE, API, BOB, CLUSTER_DIR
+from conftest import ADMIN, ALICE, API, BOB
 
-PRIVATE = CLUSTER_DIR / "etc" / "jwks-private.pem"
 KID = "srp-rs256"
 
 
@@ -19,11 +18,12 @@ def claims(user=ALICE, lifetime=300):
     return {"iat": now, "exp": now + lifetime, "sun": user}
 
 
-@pytest.fixture(scope="module")
-def private_key():
-    if not PRIVATE.exists():
-        pytest.fail(f"{PRIVATE} is missing: the local cluster predates its JWKS; run make cluster-down cluster")
-    return PRIVATE.read_bytes()
+@pytest.fixture
+def private_key(cluster):
+    private = cluster.directory / "etc" / "jwks-private.pem"
+    if not private.exists():
+        pytest.fail(f"{private} is missing: the local cluster predates its JWKS; run make cluster-down cluster")
+    return private.read_bytes()
 
 
 def refused(response, fragment):

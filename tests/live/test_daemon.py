@@ -30,7 +30,7 @@ def launch(cluster, *argv, env=None, stdin=None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "server", "-f", str(cluster.slurm_conf), *argv],
         cwd=REPO, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "SLURM_CONF": str(cluster.slurm_conf), **(env or {})},
+        env=cluster.process_env(**(env or {})),
     )
 
 
@@ -185,12 +185,13 @@ def test_access_log_has_one_line_per_request_and_no_token(server, api, auth):
     assert headers["X-SLURM-USER-TOKEN"] not in Path(server.log).read_text()
 
 
-def slow_slurm(tmp_path: Path, seconds: float) -> Path:
+def slow_slurm(cluster, tmp_path: Path, seconds: float) -> Path:
     """A bin folder whose squeue takes its time with --json (and only then:
     start-up's discovery stays fast), so that a request is in flight."""
     folder = tmp_path / "bin"
     folder.mkdir()
-    real = subprocess.run(["which", "squeue"], capture_output=True, text=True).stdout.strip()
+    real = subprocess.run(["which", "squeue"], capture_output=True, text=True,
+                          env=cluster.env()).stdout.strip()
     script = folder / "squeue"
     script.write_text(
         f"#!{sys.executable}\nimport os, sys, time\n"
@@ -208,10 +209,10 @@ def children_of(pid: int) -> list[int]:
 
 
 def test_sigterm_during_a_slow_request_leaves_no_child_and_no_socket(cluster, auth, tmp_path):
-    folder = slow_slurm(tmp_path, 60)
+    folder = slow_slurm(cluster, tmp_path, 60)
     sock_path = tmp_path / "rest.sock"
     process = launch(cluster, "--allow-root", f"unix:{sock_path}",
-                     env={"PATH": f"{folder}:{os.environ['PATH']}"})
+                     env={"PATH": f"{folder}:{cluster.path}"})
     client = unix_client(sock_path)
     wait_until_answers(client, "/openapi.json", process)
     outcome = {}
@@ -239,10 +240,10 @@ def _get_or_error(client, path, headers):
 
 
 def test_max_connections_makes_requests_wait_not_fail(cluster, auth, tmp_path):
-    folder = slow_slurm(tmp_path, 1)
+    folder = slow_slurm(cluster, tmp_path, 1)
     port = free_port()
     process = launch(cluster, "--allow-root", "--coalesce", "0", "--max-connections", "1",
-                     f"127.0.0.1:{port}", env={"PATH": f"{folder}:{os.environ['PATH']}"})
+                     f"127.0.0.1:{port}", env={"PATH": f"{folder}:{cluster.path}"})
     try:
         client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
         wait_until_answers(client, "/openapi.json", process)
@@ -271,7 +272,7 @@ def test_systemd_socket_activation(cluster, auth):
     process = subprocess.Popen(
         [sys.executable, "-c", starter, "-f", str(cluster.slurm_conf), "--allow-root", "127.0.0.1:1"],
         cwd=REPO, pass_fds=(listener.fileno(),), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "SLURM_CONF": str(cluster.slurm_conf)},
+        env=cluster.process_env(),
     )
     listener.close()
     try:
