@@ -22,7 +22,10 @@ class SqueueJson(Command):
         self.flags = flags
 
     def argv(self):
-        argv = ["squeue", f"--json={self.data_parser}" if self.data_parser else "--json"]
+        # --states=all: a current squeue lists only pending and running jobs
+        # unless told, where slurmrestd (and 22.05's squeue --json) list every
+        # job slurmctld still holds, finished ones included.
+        argv = ["squeue", f"--json={self.data_parser}" if self.data_parser else "--json", "--states=all"]
         if self.flags in FLAG_OPTIONS:
             argv.append(FLAG_OPTIONS[self.flags])
         return argv
