@@ -12,10 +12,9 @@ from pathlib import Path
 import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from connexion.options import SwaggerUIOptions
 from starlette.responses import Response
 
-from server import problems
+from server import problems, ui
 from server.accesslog import ConnectionLimit
 from server.media import MediaTypes
 from server.auth import JwtVerifier
@@ -94,19 +93,21 @@ def create_app(config: Config) -> AsyncApp:
     app = AsyncApp(
         "slurmrestpy",
         lifespan=lifespan,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui", spec_path="/openapi.json"),
+        swagger_ui_options=ui.swagger_ui_options(specs.versions),
     )
     # Requests without a token get past connexion only with rest_auth/local.
     anonymous = "rest_auth/local" in config.auth_types
     app.add_api(specs.combined(anonymous=anonymous), resolver=HandlerResolver(specs), name="slurmrestpy",
                 validator_map=VALIDATOR_MAP)
     add_description_routes(app, specs, anonymous)
+    ui.add_routes(app, specs, anonymous)
     problems.install(app)
     # Before connexion's exception handling, so that they see every answer.
     if config.max_connections:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
+    app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)
     return app
 
 
