@@ -9,7 +9,7 @@ CLUSTER := $(CURDIR)/.cluster
 
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster cluster-down cluster-status run test java
+.PHONY: help venv cluster cluster-down cluster-status run test java chromium
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
@@ -39,6 +39,12 @@ java:
 	@command -v java >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
 
+# The Swagger UI tests drive Debian's chromium through Playwright, which
+# never downloads a browser of its own here.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 run: venv cluster
 	@echo
 	@echo "  Swagger UI:  http://$(LISTEN)/ui/"
@@ -49,6 +55,6 @@ run: venv cluster
 
 # Tests start slurmrestpy with -u (it drops to another user once started):
 # that user must be able to read the test environment tox makes (0700 by default).
-test: venv cluster java
+test: venv cluster java chromium
 	@mkdir -p .tox && chmod 755 .tox
 	$(BIN)/tox run -e py

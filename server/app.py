@@ -112,14 +112,24 @@ def create_app(config: Config) -> AsyncApp:
 
 
 def add_description_routes(app: AsyncApp, specs: Specs, anonymous: bool) -> None:
-    # connexion serves /openapi.json itself; slurmrestd also answers these two.
+    """The description at the three addresses slurmrestd answers, each text
+    made once: connexion's own /openapi.json copied the whole description per
+    request, seconds on a busy host."""
     document = specs.combined(anonymous=anonymous)
+    rendered: dict[str, bytes] = {}
+
+    def text(media: str) -> bytes:
+        if media not in rendered:
+            rendered[media] = (json.dumps(document, indent=2) if media == "application/json"
+                               else yaml.safe_dump(document, sort_keys=False)).encode()
+        return rendered[media]
 
     async def as_json(request):
-        return Response(json.dumps(document, indent=2), media_type="application/json")
+        return Response(text("application/json"), media_type="application/json")
 
     async def as_yaml(request):
-        return Response(yaml.safe_dump(document, sort_keys=False), media_type="application/yaml")
+        return Response(text("application/yaml"), media_type="application/yaml")
 
+    app.add_url_rule("/openapi.json", "openapi_json", as_json)
     app.add_url_rule("/openapi/v3", "openapi_v3", as_json)
     app.add_url_rule("/openapi.yaml", "openapi_yaml", as_yaml)

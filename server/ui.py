@@ -6,7 +6,8 @@ classes after them. The UI instead loads one document per API version from
 /openapi/ui/{version}.json (its version drop-down), each with:
 - the operations grouped under the tags a user looks for, in that order;
 - an introduction that says where the token for *Authorize* comes from;
-- the address the page was loaded from as its one server.
+- the address the page was loaded from as its one server;
+- JSON as the first media type of every body, so Try it out asks for JSON.
 A browser asking for `/` is sent to the UI; API clients still get
 slurmrestd's answer there (404 in the envelope).
 """
@@ -109,8 +110,17 @@ def for_people(document: dict, origin: str) -> dict:
         for operation in item.values():
             if isinstance(operation, dict) and "responses" in operation:
                 operation["tags"] = [place(path)[1]]
+                _json_first(operation)
     shown["paths"] = dict(ordered)
     return shown
+
+
+def _json_first(operation: dict) -> None:
+    bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
+    for body in bodies:
+        content = body.get("content")
+        if content and "application/json" in content:
+            body["content"] = {"application/json": content["application/json"], **content}
 
 
 def swagger_ui_options(versions: list[str]) -> SwaggerUIOptions:
@@ -119,7 +129,7 @@ def swagger_ui_options(versions: list[str]) -> SwaggerUIOptions:
     urls = [{"name": v, "url": ".." + DOCUMENT_PATH.format(version=v)} for v in reversed(versions)]
     return SwaggerUIOptions(
         swagger_ui_path=UI_PATH,
-        spec_path="/openapi.json",
+        serve_spec=False,  # server/app.py serves the description
         swagger_ui_template_arguments={"urls": urls, "openapi_spec_url": urls[0]["url"]},
     )
 

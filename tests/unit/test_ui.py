@@ -145,3 +145,11 @@ def test_root_answers_an_api_client_as_slurmrestd_does(fake_slurm, accept):
     response = client.get("/", headers=headers, follow_redirects=False)
     assert response.status_code == 404
     assert response.json()["errors"][0]["error_number"] == 9006
+
+
+def test_json_comes_first_so_try_it_out_asks_for_json(version_documents):
+    _, shown = version_documents
+    for operation in operations(shown).values():
+        for body in [operation.get("requestBody", {}), *operation["responses"].values()]:
+            if "application/json" in body.get("content", {}):
+                assert next(iter(body["content"])) == "application/json"
