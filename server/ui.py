@@ -15,6 +15,7 @@ slurmrestd's answer there (404 in the envelope).
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import re
 
@@ -100,10 +101,14 @@ def place(path: str) -> tuple[int, str]:
 
 
 def for_people(document: dict, origin: str) -> dict:
-    """One version's description as the UI shows it."""
+    """One version's description as the UI shows it, served from `origin`."""
+    return with_server(arranged(document), origin)
+
+
+def arranged(document: dict) -> dict:
+    """What the UI shows of a description whatever address it is served at."""
     shown = copy.deepcopy(document)
     shown["info"]["description"] = INTRODUCTION + shown["info"].get("description", "")
-    shown["servers"] = [{"url": origin, "description": "this slurmrestpy"}]
     shown["tags"] = [{"name": name, "description": text} for name, text in TAGS]
     ordered = sorted(shown["paths"].items(), key=lambda item: place(item[0])[0])  # stable
     for path, item in ordered:
@@ -113,6 +118,10 @@ def for_people(document: dict, origin: str) -> dict:
                 _json_first(operation)
     shown["paths"] = dict(ordered)
     return shown
+
+
+def with_server(document: dict, origin: str) -> dict:
+    return {**document, "servers": [{"url": origin, "description": "this slurmrestpy"}]}
 
 
 def _json_first(operation: dict) -> None:
@@ -135,14 +144,17 @@ def swagger_ui_options(versions: list[str]) -> SwaggerUIOptions:
 
 
 def add_routes(app, specs, anonymous: bool) -> None:
-    documents = {v: specs.for_connexion(v, anonymous=anonymous) for v in specs.versions}
+    @functools.lru_cache(maxsize=None)  # one entry per loaded version at most
+    def arranged_version(version: str) -> dict:
+        return arranged(specs.for_connexion(version, anonymous=anonymous))
 
     async def document(request):
         version = request.path_params["version"]
-        if version not in documents:
+        if version not in specs.versions:
             raise HTTPException(404)  # answered in the envelope by problems.py
         origin = str(request.base_url).rstrip("/")
-        return Response(json.dumps(for_people(documents[version], origin)), media_type="application/json")
+        shown = with_server(arranged_version(version), origin)
+        return Response(json.dumps(shown), media_type="application/json")
 
     app.add_url_rule(DOCUMENT_PATH, "ui_document", document)
 

@@ -153,3 +153,11 @@ def test_json_comes_first_so_try_it_out_asks_for_json(version_documents):
         for body in [operation.get("requestBody", {}), *operation["responses"].values()]:
             if "application/json" in body.get("content", {}):
                 assert next(iter(body["content"])) == "application/json"
+
+
+def test_servers_follow_the_address_each_request_came_to(fake_slurm):
+    _, client = fake_slurm
+    version = available_versions()[-1]
+    for host in ("first.example:6820", "second.example:8080", "first.example:6820"):
+        document = client.get(f"/openapi/ui/{version}.json", headers={"Host": host}).json()
+        assert [s["url"] for s in document["servers"]] == [f"http://{host}"]
