@@ -109,8 +109,9 @@ def arranged(document: dict) -> dict:
     """What the UI shows of a description whatever address it is served at."""
     shown = copy.deepcopy(document)
     shown["info"]["description"] = INTRODUCTION + shown["info"].get("description", "")
-    shown["tags"] = [{"name": name, "description": text} for name, text in TAGS]
     ordered = sorted(shown["paths"].items(), key=lambda item: place(item[0])[0])  # stable
+    used = {place(path)[1] for path, _ in ordered}
+    shown["tags"] = [{"name": name, "description": text} for name, text in TAGS if name in used]
     for path, item in ordered:
         for operation in item.values():
             if isinstance(operation, dict) and "responses" in operation:

@@ -42,7 +42,9 @@ def test_has_the_same_operations_as_the_description(version_documents):
 
 def test_tags_come_in_the_order_people_look_for_them(version_documents):
     _, shown = version_documents
-    assert [tag["name"] for tag in shown["tags"]] == TAG_ORDER
+    used = {op["tags"][0] for op in operations(shown).values()}
+    assert [tag["name"] for tag in shown["tags"]] == [tag for tag in TAG_ORDER if tag in used]
+    assert {"jobs", "nodes", "partitions", "accounting", "util"} <= used
     # Swagger UI lists operations in the order of the paths: tags must not interleave.
     seen = [op["tags"][0] for op in operations(shown).values()]
     assert all(len(op["tags"]) == 1 for op in operations(shown).values())
@@ -63,10 +65,13 @@ def test_operations_land_where_a_user_looks(version_documents):
         (f"/slurmdb/v{version}/jobs/", "get"): "accounting",
         (f"/slurmdb/v{version}/accounts/", "get"): "accounting",
         (f"/slurm/v{version}/ping/", "get"): "util",
-        (f"/util/v{version}/hostnames", "post"): "util",
     }
     for key, tag in expected.items():
         assert tag_of.get(key) == tag, key
+    in_some_versions = {(f"/util/v{version}/hostnames", "post"): "util",
+                        (f"/slurm/v{version}/shares", "get"): "accounting"}
+    for key, tag in in_some_versions.items():
+        assert tag_of.get(key, tag) == tag, key
     paths = list(shown["paths"])
     assert paths[0] == f"/slurm/v{version}/jobs/"
 
