@@ -15,7 +15,7 @@ SLURM_TARBALL ?= https://download.schedmd.com/slurm/slurm-25.11.7.tar.bz2
 export SLURM SLURM_TARBALL
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster clusters cluster-down cluster-status run test java
+.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
@@ -51,6 +51,12 @@ java:
 	@command -v java >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; }
 
+# The Swagger UI tests drive Debian's chromium through Playwright, which
+# never downloads a browser of its own here.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
 run: venv cluster
 	@test "$(SLURM)" = 22.05 || echo "  Slurm $(SLURM): source $(CLUSTER)/env first to use its commands by hand"
 	@echo
@@ -62,6 +68,6 @@ run: venv cluster
 
 # Tests start slurmrestpy with -u (it drops to another user once started):
 # that user must be able to read the test environment tox makes (0700 by default).
-test: venv clusters java
+test: venv clusters java chromium
 	@mkdir -p .tox && chmod 755 .tox
 	$(BIN)/tox run -e py

@@ -12,10 +12,9 @@ from pathlib import Path
 import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from connexion.options import SwaggerUIOptions
 from starlette.responses import Response
 
-from server import problems
+from server import problems, ui
 from server.accesslog import ConnectionLimit
 from server.media import MediaTypes
 from server.auth import JwtVerifier
@@ -94,31 +93,43 @@ def create_app(config: Config) -> AsyncApp:
     app = AsyncApp(
         "slurmrestpy",
         lifespan=lifespan,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui", spec_path="/openapi.json"),
+        swagger_ui_options=ui.swagger_ui_options(specs.versions),
     )
     # Requests without a token get past connexion only with rest_auth/local.
     anonymous = "rest_auth/local" in config.auth_types
     app.add_api(specs.combined(anonymous=anonymous), resolver=HandlerResolver(specs), name="slurmrestpy",
                 validator_map=VALIDATOR_MAP)
     add_description_routes(app, specs, anonymous)
+    ui.add_routes(app, specs, anonymous)
     problems.install(app)
     # Before connexion's exception handling, so that they see every answer.
     if config.max_connections:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
+    app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)
     return app
 
 
 def add_description_routes(app: AsyncApp, specs: Specs, anonymous: bool) -> None:
-    # connexion serves /openapi.json itself; slurmrestd also answers these two.
+    """The description at the three addresses slurmrestd answers, each text
+    made once: connexion's own /openapi.json copied the whole description per
+    request, seconds on a busy host."""
     document = specs.combined(anonymous=anonymous)
+    rendered: dict[str, bytes] = {}
+
+    def text(media: str) -> bytes:
+        if media not in rendered:
+            rendered[media] = (json.dumps(document, indent=2) if media == "application/json"
+                               else yaml.safe_dump(document, sort_keys=False)).encode()
+        return rendered[media]
 
     async def as_json(request):
-        return Response(json.dumps(document, indent=2), media_type="application/json")
+        return Response(text("application/json"), media_type="application/json")
 
     async def as_yaml(request):
-        return Response(yaml.safe_dump(document, sort_keys=False), media_type="application/yaml")
+        return Response(text("application/yaml"), media_type="application/yaml")
 
+    app.add_url_rule("/openapi.json", "openapi_json", as_json)
     app.add_url_rule("/openapi/v3", "openapi_v3", as_json)
     app.add_url_rule("/openapi.yaml", "openapi_yaml", as_yaml)
