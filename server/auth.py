@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import pwd
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,10 @@ from server.slurm.runner import Identity
 
 USER_HEADER = "X-SLURM-USER-NAME"
 USER_CLAIM = "sun"  # Slurm's claim for the user name
+TOKEN_HEADER = "X-SLURM-USER-TOKEN"
+# Slurm's tokens are a few hundred bytes, an identity provider's a few KiB;
+# anything longer is refused before it is decoded.
+MAX_TOKEN_CHARS = 16 * 1024
 REQUIRED_CLAIMS = ("exp", "iat")
 DELEGATED_TOKEN_SECONDS = 300  # a token we mint for a user root acts for
 
@@ -68,6 +73,8 @@ class JwtVerifier:
 
     def verify(self, token: str) -> str:
         """The user a token names, or AuthenticationFailed saying why not."""
+        if len(token) > MAX_TOKEN_CHARS:
+            raise AuthenticationFailed(f"Token refused: longer than {MAX_TOKEN_CHARS} characters")
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
@@ -93,6 +100,7 @@ class JwtVerifier:
         user = claims[self.user_claim]
         if not isinstance(user, str) or not user:
             raise AuthenticationFailed(f"Token's {self.user_claim!r} claim is not a user name")
+        require_known_user(user, "Token's user")
         return user
 
     def _key_for(self, algorithm: str, kid):
@@ -142,6 +150,15 @@ def _read_jwks(path: Path) -> dict[str, jwt.PyJWK]:
     return keys
 
 
+def require_known_user(user: str, who: str) -> None:
+    """slurmctld resolves the user name to a uid; one this host does not know
+    could only fail later, inside Slurm, so it is refused here."""
+    try:
+        pwd.getpwnam(user)
+    except (KeyError, ValueError):  # ValueError: an embedded NUL
+        raise AuthenticationFailed(f"{who} {user!r} is not a user on this host") from None
+
+
 def _safe(error: Exception) -> str:
     # PyJWT's messages describe structure, never the token itself; keep them short.
     return str(error).splitlines()[0][:200]
@@ -152,13 +169,27 @@ def _identity(token: str, request) -> dict:
     verifier = services.verifier
     if verifier is None:
         raise AuthenticationFailed("JWT authentication is not enabled on this server (-a)")
+    _require_one_token(request)
     user = verifier.verify(token)
     named = request.headers.get(USER_HEADER)
     if named is None or hmac.compare_digest(named.encode(), user.encode()):
         return {"sub": user, "identity": Identity(user, token)}
     if not verifier.may_act_for_others(user):
         raise AuthenticationFailed(f"{USER_HEADER} {named!r} does not match the token's user {user!r}")
+    require_known_user(named, USER_HEADER)
     return {"sub": named, "identity": Identity(named, verifier.mint(named))}
+
+
+def _require_one_token(request) -> None:
+    """Both token headers may be sent, but they must carry the same token:
+    otherwise which one is checked would depend on the order of the
+    description's security alternatives."""
+    header_token = request.headers.get(TOKEN_HEADER)
+    scheme, _, bearer = (request.headers.get("Authorization") or "").partition(" ")
+    if header_token is None or scheme.lower() != "bearer":
+        return
+    if not hmac.compare_digest(header_token.strip().encode(), bearer.strip().encode()):
+        raise AuthenticationFailed(f"{TOKEN_HEADER} and Authorization: Bearer carry different tokens")
 
 
 # The functions the OpenAPI security schemes name.
