@@ -25,6 +25,7 @@ from pathlib import Path
 import jwt
 from connexion.exceptions import OAuthProblem
 
+from server.jwtkey import KeyFile, KeyUnavailable
 from server.services import services_of
 from server.slurm.runner import Identity
 
@@ -50,7 +51,7 @@ class AuthenticationFailed(OAuthProblem):
 class JwtVerifier:
     """The keys tokens are checked with, and who may act for others."""
 
-    hs256_key: bytes | None = field(default=None, repr=False)
+    hs256_key: bytes | KeyFile | None = field(default=None, repr=False)  # a KeyFile follows changes
     jwks: dict[str, jwt.PyJWK] = field(default_factory=dict, repr=False)  # by kid
     user_claim: str = USER_CLAIM
     privileged: frozenset[str] = frozenset({"root"})  # root and SlurmUser
@@ -59,11 +60,7 @@ class JwtVerifier:
     @classmethod
     def from_files(cls, key_path: Path | None, jwks_path: Path | None, *, user_claim: str = USER_CLAIM,
                    slurm_user: str = "root") -> JwtVerifier:
-        key = None
-        if key_path is not None:
-            key = key_path.read_bytes()
-            if not key:
-                raise ValueError(f"{key_path}: the JWT key is empty")
+        key = KeyFile(key_path) if key_path is not None else None
         keys = {}
         if jwks_path is not None:
             keys = _read_jwks(jwks_path)
@@ -107,7 +104,7 @@ class JwtVerifier:
         if algorithm == "HS256":
             if self.hs256_key is None:
                 raise AuthenticationFailed("HS256 tokens are not accepted here: the cluster has no jwt_key")
-            return self.hs256_key
+            return self._hs256()
         if algorithm == "RS256":
             if not self.jwks:
                 raise AuthenticationFailed("RS256 tokens are not accepted here: the cluster has no jwks")
@@ -131,7 +128,15 @@ class JwtVerifier:
             raise AuthenticationFailed("Acting for another user needs the cluster's HS256 jwt_key")
         now = int(time.time())
         return jwt.encode({"iat": now, "exp": now + DELEGATED_TOKEN_SECONDS, USER_CLAIM: user},
-                          self.hs256_key, algorithm="HS256")
+                          self._hs256(), algorithm="HS256")
+
+    def _hs256(self) -> bytes:
+        if not isinstance(self.hs256_key, KeyFile):
+            return self.hs256_key
+        try:
+            return self.hs256_key.current()
+        except KeyUnavailable as error:
+            raise AuthenticationFailed(str(error)) from None
 
 
 def _read_jwks(path: Path) -> dict[str, jwt.PyJWK]:

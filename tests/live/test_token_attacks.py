@@ -196,24 +196,30 @@ def test_header_and_bearer_carrying_the_same_token(api, cluster_key):
 
 
 @pytest.fixture(scope="module")
-def rotated_server(cluster, tmp_path_factory):
-    """slurmctld's key changed: a server reading the new key (a fresh one of
-    ours: the shared cluster's key stays as it is)."""
+def key_file_server(cluster, tmp_path_factory):
+    """A server reading the key from a file of ours, at first a copy of the
+    cluster's: changing it models slurmctld's key changing, while the shared
+    cluster's own key stays as it is."""
     key_file = tmp_path_factory.mktemp("rotated") / "jwt.key"
-    key_file.write_bytes(os.urandom(32))
+    key_file.write_bytes(cluster.key())
     key_file.chmod(0o600)
     running = start_server(cluster, "--jwt-key", str(key_file), "--coalesce", "0",
                            log_name="server-token-rotated.log")
-    yield running, key_file.read_bytes()
+    yield running, key_file
     stop_server(running)
 
 
-def test_token_reused_after_the_key_changed(rotated_server, cluster):
+def test_token_reused_after_the_key_changed(key_file_server, cluster):
     import httpx
 
-    server, new_key = rotated_server
-    old = cluster.token(ALICE)  # made by slurmctld with the key it had
+    server, key_file = key_file_server
+    old = cluster.token(ALICE)  # made by slurmctld with the key it has
     with httpx.Client(base_url=server.url, timeout=60) as client:
+        assert send(client, old).status_code == 200
+        new_key = os.urandom(48)
+        key_file.write_bytes(new_key)  # the key changes; the server was not restarted
         assert_refused(server, send(client, old), old, "signature")
-        # The new key's tokens pass the server's check (what Slurm then says is its own matter).
+        # The new key's tokens pass the server's check (the cluster's slurmctld,
+        # which kept its key, is not asked to agree here).
         assert send(client, signed(new_key)).status_code != 401
+        assert "the JWT key" in server.log.read_text() and "read again" in server.log.read_text()

@@ -211,3 +211,32 @@ def test_header_and_bearer_carrying_the_same_token(verifier):
     good = jwt.encode(claims(USER), HS_KEY, algorithm="HS256")
     request = request_with(verifier, **{"X-SLURM-USER-TOKEN": good, "Authorization": f"Bearer {good}"})
     assert auth.bearer_token_info(good, request)["sub"] == USER
+
+
+# slurmctld's key changed in place: the server follows the file.
+
+def test_token_of_the_old_key_after_the_key_file_changed(tmp_path):
+    key_file = tmp_path / "jwt.key"
+    key_file.write_bytes(b"o" * 32)
+    verifier = JwtVerifier.from_files(key_file, None)
+    old = jwt.encode(claims(), b"o" * 32, algorithm="HS256")
+    assert verifier.verify(old) == USER
+    key_file.write_bytes(b"n" * 48)  # the new key
+    refused(verifier, old, "signature")
+    assert verifier.verify(jwt.encode(claims(), b"n" * 48, algorithm="HS256")) == USER
+
+
+def test_a_changed_key_that_cannot_be_read_accepts_no_token(tmp_path, monkeypatch, caplog):
+    key_file = tmp_path / "jwt.key"
+    key_file.write_bytes(b"o" * 32)
+    verifier = JwtVerifier.from_files(key_file, None)
+    key_file.write_bytes(b"n" * 48)
+
+    def unreadable(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(type(key_file), "read_bytes", unreadable)
+    for token in (jwt.encode(claims(), b"o" * 32, algorithm="HS256"), jwt.encode(claims(), b"n" * 48, algorithm="HS256")):
+        refused(verifier, token, "cannot be read again")
+    warnings = [r for r in caplog.records if "cannot be read again" in r.getMessage()]
+    assert len(warnings) == 1 and warnings[0].levelname == "WARNING"  # once, for the operator
