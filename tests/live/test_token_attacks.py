@@ -2,11 +2,7 @@
 cluster: each is answered 401 in slurmrestd's envelope (a header over the
 bound: 431), and the server's log never holds the token."""
 
-import base64
-import hashlib
-import hmac
 import itertools
-import json
 import os
 import time
 
@@ -16,6 +12,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import ALICE, API, BOB, CLUSTER_DIR, start_server, stop_server
+from tests.forged_tokens import hand_made, hs256_with_public_key, part
+from tests.forged_tokens import claims as claims_of
 from tests.schemas import reference_as_meant, validate_response
 
 JWKS_PRIVATE = CLUSTER_DIR / "etc" / "jwks-private.pem"
@@ -23,22 +21,8 @@ KID = "srp-rs256"  # the cluster's JWKS key (cluster/cluster.sh)
 TARGET = f"{API}/jobs/"
 
 
-def _b64(data: bytes) -> bytes:
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
-
-
-def _part(document: dict) -> bytes:
-    return _b64(json.dumps(document).encode())
-
-
 def claims(user=ALICE, **changes) -> dict:
-    now = int(time.time())
-    return {"iat": now, "exp": now + 300, "sun": user, **changes}
-
-
-def hand_made(header: dict, payload: dict, sign=lambda signing_input: b"") -> str:
-    signing_input = _part(header) + b"." + _part(payload)
-    return (signing_input + b"." + _b64(sign(signing_input))).decode()
+    return claims_of(user, **changes)
 
 
 def signed(key: bytes, **changes) -> str:
@@ -96,10 +80,7 @@ def test_alg_none_in_every_capitalisation(server, api, alg):
 
 
 def test_hs256_signed_with_the_rs256_public_key(server, api, jwks_private_key):
-    public_pem = jwks_private_key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                            serialization.PublicFormat.SubjectPublicKeyInfo)
-    token = hand_made({"alg": "HS256", "typ": "JWT", "kid": KID}, claims(),
-                      lambda signing_input: hmac.new(public_pem, signing_input, hashlib.sha256).digest())
+    token = hs256_with_public_key(jwks_private_key, {"kid": KID}, claims())
     assert_refused(server, send(api, token), token, "signature")
 
 
@@ -155,7 +136,7 @@ def test_token_for_an_unknown_user(server, api, cluster_key):
 
 def test_tampered_payload_with_the_signature_kept(server, api, cluster_key):
     header, _, signature = signed(cluster_key, user=BOB).split(".")
-    token = f"{header}.{_part(claims(ALICE)).decode()}.{signature}"
+    token = f"{header}.{part(claims(ALICE))}.{signature}"
     assert_refused(server, send(api, token), token, "signature")
 
 

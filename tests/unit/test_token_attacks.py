@@ -2,9 +2,6 @@
 of issue 12's corpus is refused, and says why. tests/live/test_token_attacks.py
 sends the same tokens to a real server."""
 
-import base64
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -12,35 +9,21 @@ from types import SimpleNamespace
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.datastructures import Headers
 
 from server import auth
 from server.auth import AuthenticationFailed, JwtVerifier
+from tests.forged_tokens import hand_made, hs256_with_public_key, part
+from tests.forged_tokens import claims as claims_of
 
 HS_KEY = b"h" * 32
 USER = "root"  # a user every host knows
 KID = "site-key"
 
 
-def _b64(data: bytes) -> bytes:
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
-
-
-def _part(document: dict) -> bytes:
-    return _b64(json.dumps(document).encode())
-
-
 def claims(user=USER, **changes) -> dict:
-    now = int(time.time())
-    return {"iat": now, "exp": now + 300, "sun": user, **changes}
-
-
-def hand_made(header: dict, payload: dict, sign=lambda signing_input: b"") -> str:
-    """A token PyJWT would refuse to make: any header, any signature."""
-    signing_input = _part(header) + b"." + _part(payload)
-    return (signing_input + b"." + _b64(sign(signing_input))).decode()
+    return claims_of(user, **changes)
 
 
 @pytest.fixture(scope="module")
@@ -75,20 +58,12 @@ def test_alg_none_in_every_capitalisation(verifier, alg):
 
 
 def test_hs256_signed_with_the_rs256_public_key(verifier, rsa_key):
-    public_pem = rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
-    token = hand_made({"alg": "HS256", "typ": "JWT", "kid": KID}, claims(),
-                      lambda signing_input: hmac.new(public_pem, signing_input, hashlib.sha256).digest())
-    refused(verifier, token, "signature")
+    refused(verifier, hs256_with_public_key(rsa_key, {"kid": KID}, claims()), "signature")
 
 
 def test_hs256_when_the_site_has_only_a_jwks(verifier, rsa_key):
-    public_pem = rsa_key.public_key().public_bytes(serialization.Encoding.PEM,
-                                                   serialization.PublicFormat.SubjectPublicKeyInfo)
     jwks_only = JwtVerifier(None, verifier.jwks)
-    token = hand_made({"alg": "HS256", "typ": "JWT"}, claims(),
-                      lambda signing_input: hmac.new(public_pem, signing_input, hashlib.sha256).digest())
-    refused(jwks_only, token, "HS256 tokens are not accepted")
+    refused(jwks_only, hs256_with_public_key(rsa_key, {}, claims()), "HS256 tokens are not accepted")
 
 
 @pytest.mark.parametrize("kid", ["other-key", "../../etc/jwt.key", "/etc/slurm/jwt_hs256.key", ""])
@@ -143,7 +118,7 @@ def test_token_for_an_unknown_user(verifier):
 
 def test_tampered_payload_with_the_signature_kept(verifier):
     header, payload, signature = jwt.encode(claims("nobody"), HS_KEY, algorithm="HS256").split(".")
-    forged = _part({**claims("nobody"), "sun": USER}).decode()
+    forged = part({**claims("nobody"), "sun": USER})
     refused(verifier, f"{header}.{forged}.{signature}", "signature")
 
 
