@@ -2,9 +2,10 @@
 with the key it reads now; a server holding the key it read at start-up
 would refuse every token of the new key and pass tokens of the old one that
 slurmctld then refuses. So the file is looked at (one stat) before each use
-and read again when it has changed; when it can no longer be read (after -u,
-a key only SlurmUser may read), no token is accepted until a restart, and
-the log says so once."""
+and read again when it has changed; when a changed key can no longer be read
+(after -u, a key only SlurmUser may read), no token is accepted until a
+restart, and the log says so once. A file that cannot even be looked at
+keeps the key read at start-up."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class KeyFile:
     def __init__(self, path: Path):
         self.path = path
         self._stamp, self._key = self._read()  # at start-up, errors stop the server
-        self._failure_logged = False
+        self._failure_logged = self._unwatched_logged = False
 
     def _stamp_now(self) -> tuple[int, int, int]:
         status = os.stat(self.path)
@@ -38,8 +39,18 @@ class KeyFile:
 
     def current(self) -> bytes:
         try:
-            if self._stamp_now() == self._stamp:
-                return self._key
+            stamp = self._stamp_now()
+        except OSError as error:
+            # Not even visible after -u (a folder only SlurmUser may enter):
+            # whether it changed cannot be known, so the key read at start-up stays.
+            if not self._unwatched_logged:
+                log.info("the JWT key %s cannot be watched for changes (%s): a new key needs a restart",
+                         self.path, error.strerror)
+                self._unwatched_logged = True
+            return self._key
+        if stamp == self._stamp:
+            return self._key
+        try:
             self._stamp, self._key = self._read()
         except (OSError, ValueError) as error:
             if not self._failure_logged:

@@ -215,3 +215,18 @@ def test_a_changed_key_that_cannot_be_read_accepts_no_token(tmp_path, monkeypatc
         refused(verifier, token, "cannot be read again")
     warnings = [r for r in caplog.records if "cannot be read again" in r.getMessage()]
     assert len(warnings) == 1 and warnings[0].levelname == "WARNING"  # once, for the operator
+
+
+def test_a_key_file_that_cannot_be_looked_at_keeps_the_key_read_at_start_up(tmp_path, monkeypatch):
+    # After -u the key may sit in a folder only SlurmUser may enter: tokens still work.
+    from server import jwtkey
+
+    key_file = tmp_path / "jwt.key"
+    key_file.write_bytes(b"o" * 32)
+    verifier = JwtVerifier.from_files(key_file, None)
+
+    def no_entry(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(jwtkey, "os", SimpleNamespace(stat=no_entry))
+    assert verifier.verify(jwt.encode(claims(), b"o" * 32, algorithm="HS256")) == USER
