@@ -10,7 +10,10 @@ Tokens are HS256, checked against the cluster's key (AuthAltParameters=
 jwt_key=), or RS256, checked against a JWKS file (jwks=). Each key is used
 only with its own algorithm: an HS256 token "signed" with a public RSA key
 is refused, never checked as HMAC. root and SlurmUser may act for another
-user named in X-SLURM-USER-NAME; nobody else may.
+user named in X-SLURM-USER-NAME; nobody else may. A token longer than any
+real one is refused before it is decoded; one for a user this host does not
+know, or two token headers that disagree, are refused too (issue 12's corpus:
+tests/unit/test_token_attacks.py).
 """
 
 from __future__ import annotations
