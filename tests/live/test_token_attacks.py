@@ -3,6 +3,7 @@ cluster: each is answered 401 in slurmrestd's envelope (a header over the
 bound: 431), and the server's log never holds the token."""
 
 import itertools
+import json
 import os
 import time
 
@@ -161,6 +162,16 @@ def test_a_1mb_token_meets_the_header_bound(server, api, cluster_key):
     response = send(api, token)
     assert_refused(server, response, token, "longer than 65536 bytes", status=431)
     assert send(api, signed(cluster_key)).status_code == 200  # the server is none the worse
+
+
+def test_the_header_bound_counts_headers_only(api, auth):
+    # Bodies far over the header bound, one connection after another request.
+    headers = {**auth(ALICE), "Content-Type": "application/json"}
+    body = json.dumps({"hostlist": "n1", "padding": "x" * (2 << 20)})
+    for _ in range(2):
+        response = api.post("/util/v0.0.44/hostnames", headers=headers, content=body)
+        assert response.status_code == 200 and response.json()["hostnames"] == ["n1"], response.text[:300]
+    assert api.get(f"{API}/ping/", headers={**auth(ALICE), "X-Padding": "y" * 60_000}).status_code == 200
 
 
 def test_header_and_bearer_tokens_that_disagree(server, api, cluster, cluster_key):
