@@ -10,13 +10,17 @@ Tokens are HS256, checked against the cluster's key (AuthAltParameters=
 jwt_key=), or RS256, checked against a JWKS file (jwks=). Each key is used
 only with its own algorithm: an HS256 token "signed" with a public RSA key
 is refused, never checked as HMAC. root and SlurmUser may act for another
-user named in X-SLURM-USER-NAME; nobody else may.
+user named in X-SLURM-USER-NAME; nobody else may. A token longer than any
+real one is refused before it is decoded; one for a user this host does not
+know, or two token headers that disagree, are refused too (issue 12's corpus:
+tests/unit/test_token_attacks.py).
 """
 
 from __future__ import annotations
 
 import hmac
 import json
+import pwd
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +28,16 @@ from pathlib import Path
 import jwt
 from connexion.exceptions import OAuthProblem
 
+from server.jwtkey import KeyFile, KeyUnavailable
 from server.services import services_of
 from server.slurm.runner import Identity
 
 USER_HEADER = "X-SLURM-USER-NAME"
 USER_CLAIM = "sun"  # Slurm's claim for the user name
+TOKEN_HEADER = "X-SLURM-USER-TOKEN"
+# Slurm's tokens are a few hundred bytes, an identity provider's a few KiB;
+# anything longer is refused before it is decoded.
+MAX_TOKEN_CHARS = 16 * 1024
 REQUIRED_CLAIMS = ("exp", "iat")
 DELEGATED_TOKEN_SECONDS = 300  # a token we mint for a user root acts for
 
@@ -45,7 +54,7 @@ class AuthenticationFailed(OAuthProblem):
 class JwtVerifier:
     """The keys tokens are checked with, and who may act for others."""
 
-    hs256_key: bytes | None = field(default=None, repr=False)
+    hs256_key: bytes | KeyFile | None = field(default=None, repr=False)  # a KeyFile follows changes
     jwks: dict[str, jwt.PyJWK] = field(default_factory=dict, repr=False)  # by kid
     user_claim: str = USER_CLAIM
     privileged: frozenset[str] = frozenset({"root"})  # root and SlurmUser
@@ -54,11 +63,7 @@ class JwtVerifier:
     @classmethod
     def from_files(cls, key_path: Path | None, jwks_path: Path | None, *, user_claim: str = USER_CLAIM,
                    slurm_user: str = "root") -> JwtVerifier:
-        key = None
-        if key_path is not None:
-            key = key_path.read_bytes()
-            if not key:
-                raise ValueError(f"{key_path}: the JWT key is empty")
+        key = KeyFile(key_path) if key_path is not None else None
         keys = {}
         if jwks_path is not None:
             keys = _read_jwks(jwks_path)
@@ -68,6 +73,8 @@ class JwtVerifier:
 
     def verify(self, token: str) -> str:
         """The user a token names, or AuthenticationFailed saying why not."""
+        if len(token) > MAX_TOKEN_CHARS:
+            raise AuthenticationFailed(f"Token refused: longer than {MAX_TOKEN_CHARS} characters")
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
@@ -93,13 +100,14 @@ class JwtVerifier:
         user = claims[self.user_claim]
         if not isinstance(user, str) or not user:
             raise AuthenticationFailed(f"Token's {self.user_claim!r} claim is not a user name")
+        require_known_user(user, "Token's user")
         return user
 
     def _key_for(self, algorithm: str, kid):
         if algorithm == "HS256":
             if self.hs256_key is None:
                 raise AuthenticationFailed("HS256 tokens are not accepted here: the cluster has no jwt_key")
-            return self.hs256_key
+            return self._hs256()
         if algorithm == "RS256":
             if not self.jwks:
                 raise AuthenticationFailed("RS256 tokens are not accepted here: the cluster has no jwks")
@@ -123,7 +131,15 @@ class JwtVerifier:
             raise AuthenticationFailed("Acting for another user needs the cluster's HS256 jwt_key")
         now = int(time.time())
         return jwt.encode({"iat": now, "exp": now + DELEGATED_TOKEN_SECONDS, USER_CLAIM: user},
-                          self.hs256_key, algorithm="HS256")
+                          self._hs256(), algorithm="HS256")
+
+    def _hs256(self) -> bytes:
+        if not isinstance(self.hs256_key, KeyFile):
+            return self.hs256_key
+        try:
+            return self.hs256_key.current()
+        except KeyUnavailable as error:
+            raise AuthenticationFailed(str(error)) from None
 
 
 def _read_jwks(path: Path) -> dict[str, jwt.PyJWK]:
@@ -142,6 +158,15 @@ def _read_jwks(path: Path) -> dict[str, jwt.PyJWK]:
     return keys
 
 
+def require_known_user(user: str, who: str) -> None:
+    """slurmctld resolves the user name to a uid; one this host does not know
+    could only fail later, inside Slurm, so it is refused here."""
+    try:
+        pwd.getpwnam(user)
+    except (KeyError, ValueError):  # ValueError: an embedded NUL
+        raise AuthenticationFailed(f"{who} {user!r} is not a user on this host") from None
+
+
 def _safe(error: Exception) -> str:
     # PyJWT's messages describe structure, never the token itself; keep them short.
     return str(error).splitlines()[0][:200]
@@ -152,13 +177,27 @@ def _identity(token: str, request) -> dict:
     verifier = services.verifier
     if verifier is None:
         raise AuthenticationFailed("JWT authentication is not enabled on this server (-a)")
+    _require_one_token(request)
     user = verifier.verify(token)
     named = request.headers.get(USER_HEADER)
     if named is None or hmac.compare_digest(named.encode(), user.encode()):
         return {"sub": user, "identity": Identity(user, token)}
     if not verifier.may_act_for_others(user):
         raise AuthenticationFailed(f"{USER_HEADER} {named!r} does not match the token's user {user!r}")
+    require_known_user(named, USER_HEADER)
     return {"sub": named, "identity": Identity(named, verifier.mint(named))}
+
+
+def _require_one_token(request) -> None:
+    """Both token headers may be sent, but they must carry the same token:
+    otherwise which one is checked would depend on the order of the
+    description's security alternatives."""
+    header_token = request.headers.get(TOKEN_HEADER)
+    scheme, _, bearer = (request.headers.get("Authorization") or "").partition(" ")
+    if header_token is None or scheme.lower() != "bearer":
+        return
+    if not hmac.compare_digest(header_token.strip().encode(), bearer.strip().encode()):
+        raise AuthenticationFailed(f"{TOKEN_HEADER} and Authorization: Bearer carry different tokens")
 
 
 # The functions the OpenAPI security schemes name.

@@ -23,6 +23,7 @@ import sys
 from server import logsetup
 from server.accesslog import AccessLog
 from server.inet import serve_stdin
+from server.headerlimit import protocol_with_header_limit
 from server.peercred import default_protocol_class, protocol_with_peer_credentials
 from server.config import DEFAULT_LISTEN, Config
 from server.listeners import ListenerError, parse_all, remove_unix_sockets
@@ -143,7 +144,7 @@ def serve(config: Config) -> int:
             access_log=False,  # server/accesslog.py writes one line per request
             timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
             server_header=False,
-            http=protocol_with_peer_credentials(default_protocol_class()),
+            http=protocol_with_peer_credentials(protocol_with_header_limit(default_protocol_class())),
         ))
         # Everything uvicorn imports is imported now: after -u, the user we
         # become may not be allowed to read the Python installation.
@@ -169,4 +170,5 @@ def serve(config: Config) -> int:
             asyncio.run(server.serve(sockets=sockets))
     finally:
         remove_unix_sockets(opened)
+    log.info("stopped")  # uvicorn's own lifecycle lines show from -v only
     return 0 if (server.started or inet) else 1

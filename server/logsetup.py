@@ -52,8 +52,24 @@ def configure(verbosity: int, environ=None) -> None:
         root.addHandler(syslog)
         levels.append(syslog_level)
     root.setLevel(PYTHON_LEVEL[max(levels)])
-    # connexion's own messages are for its developers, not for operators.
-    logging.getLogger("connexion").setLevel(logging.WARNING if max(levels) < LEVELS["debug2"] else logging.DEBUG)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(library_level(max(levels)))
+
+
+# The libraries' own lines are for their developers: connexion's choice of a
+# content type, uvicorn's lifecycle and its refusal of a malformed request come
+# once per request or say nothing an operator acts on, and would bury what
+# does. Our lines say the same where it matters (listening, access lines).
+LIBRARY_LOGGERS = ("connexion", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+def library_level(slurm_level: int) -> int:
+    """Errors only; from -v (verbose) their warnings and notes; from debug2 everything."""
+    if slurm_level >= LEVELS["debug2"]:
+        return logging.DEBUG
+    if slurm_level >= LEVELS["verbose"]:
+        return logging.INFO
+    return logging.ERROR
 
 
 def reopen() -> None:

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from conftest import ADMIN, ALICE, API, BOB
+from tests.forged_tokens import hs256_with_public_key
 
 KID = "srp-rs256"
 
@@ -51,18 +52,8 @@ def test_rs256_token_naming_an_unknown_key(api, private_key):
 
 
 def test_hs256_token_signed_with_the_public_key_is_refused(api, private_key):
-    public_pem = serialization.load_pem_private_key(private_key, None).public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    # The classic confusion: HMAC with the public key as secret. PyJWT will not
-    # make one, so build it by hand.
-    import base64, hashlib, hmac, json
-
-    def part(data):
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=")
-
-    signing_input = part({"alg": "HS256", "typ": "JWT", "kid": KID}) + b"." + part(claims())
-    signature = base64.urlsafe_b64encode(hmac.new(public_pem, signing_input, hashlib.sha256).digest()).rstrip(b"=")
-    token = (signing_input + b"." + signature).decode()
+    key = serialization.load_pem_private_key(private_key, None)
+    token = hs256_with_public_key(key, {"kid": KID}, claims())
     refused(api.get(f"{API}/ping/", headers={"X-SLURM-USER-TOKEN": token}), "signature")
 
 
