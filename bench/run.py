@@ -117,7 +117,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
     import urllib.request
 
     deadline = time.monotonic() + seconds
@@ -125,7 +125,7 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 30) -> None:
         if process.poll() is not None:
             raise SystemExit(f"{process.args[0]} exited at start-up ({process.returncode})")
         try:
-            urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(url, timeout=20)
             return
         except OSError as error:
             if getattr(error, "code", None):  # an HTTP answer: it is up
@@ -141,7 +141,7 @@ def start_slurmrestpy(env, coalesce: float) -> Target:
                                 "--coalesce", str(coalesce), f"127.0.0.1:{port}"],
                                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    wait_for(f"{url}/openapi.json", process)
+    wait_for(f"{url}/slurm/v0.0.44/ping/", process)  # 401 without a token: up
     return Target("slurmrestpy", url, "v0.0.44", process.pid, process)
 
 

@@ -95,9 +95,10 @@ class Answers:
             return finish(await produce(), request, call)
         entry = self._entries.get(key)
         if entry is not None and entry.writes == self.runner.writes:
+            in_flight = not entry.future.done()  # as fresh as any we would start now
             answer = await asyncio.shield(entry.future)
             # Checked again after the wait: a write may have come meanwhile.
-            if answer is not None and entry.writes == self.runner.writes and self._young(answer):
+            if answer is not None and entry.writes == self.runner.writes and (in_flight or self._young(answer)):
                 if self.on_shared:
                     self.on_shared()
                 return send(answer, request)

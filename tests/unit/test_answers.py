@@ -2,12 +2,18 @@
 current Slurm: each test changes what "Slurm" prints between requests, so
 an answer served from the shared copy is told apart from a fresh one."""
 
+import asyncio
 import json
 import time
+from types import SimpleNamespace
 
 import pytest
+from starlette.responses import Response
 
+from server import answers
+from server.answers import Answers
 from server.app import create_app
+from server.slurm.runner import Identity
 from server.config import Config
 from tests.fakes.current_slurm import FAKE_BIN, headers, recorded, write_slurm_conf
 
@@ -134,3 +140,58 @@ def test_yaml_and_errors_are_answered_per_request(slurm):
     assert yaml_answer.status_code == 200 and b"testclient:50000" in yaml_answer.content
     missing = client.get(f"{API}/job/999999", headers=headers("alice"))
     assert missing.status_code >= 400 and missing.json()["meta"]["client"]["source"] == "testclient:50000"
+
+
+class _Caller:
+    """What Answers needs of a Call: the request, the caller, the data's age."""
+
+    def __init__(self, user: str):
+        from starlette.requests import Request
+
+        self.request = Request({"type": "http", "method": "GET", "path": f"{API}/jobs/", "query_string": b"",
+                                "headers": [], "client": ("127.0.0.1", 4000), "server": ("127.0.0.1", 6820)})
+        self.identity = Identity(user)
+        self.data_since = None
+        self.source_placeholder = False
+
+
+def counting_producer(runner=None):
+    made = []
+
+    async def produce(call, write=False):
+        made.append(call.identity.user)
+        number = len(made)
+        await asyncio.sleep(0.05)
+        if write:  # a write through us lands while this read is being made
+            runner.writes += 1
+        document = {"jobs": [number], "meta": {"client": {"source": answers.PLACEHOLDER}}}
+        return Response(json.dumps(document), media_type="application/json")
+
+    return made, produce
+
+
+async def test_reads_in_flight_together_share_even_without_a_window():
+    runner = SimpleNamespace(writes=0)
+    shared = Answers(runner, seconds=0)
+    made, produce = counting_producer()
+    callers = [_Caller("alice") for _ in range(3)] + [_Caller("bob")]
+    responses = await asyncio.gather(*(shared.serve(c, lambda c=c: produce(c)) for c in callers))
+    assert sorted(made) == ["alice", "bob"]  # one answer made per user
+    bodies = [json.loads(r.body) for r in responses]
+    assert bodies[0] == bodies[1] == bodies[2] != bodies[3]
+    assert all(b["meta"]["client"]["source"] == "127.0.0.1:4000" for b in bodies)
+    # Done, and the window is 0: the next read makes its own.
+    await shared.serve(_Caller("alice"), lambda: produce(callers[0]))
+    assert len(made) == 3
+
+
+async def test_a_write_while_an_answer_is_made_keeps_it_from_those_waiting():
+    runner = SimpleNamespace(writes=0)
+    shared = Answers(runner, seconds=60)
+    made, produce = counting_producer(runner)
+    first, waiting = _Caller("alice"), _Caller("alice")
+    task = asyncio.ensure_future(shared.serve(first, lambda: produce(first, write=True)))
+    await asyncio.sleep(0.01)
+    await shared.serve(waiting, lambda: produce(waiting))
+    await task
+    assert made == ["alice", "alice"]  # the waiting read made its own answer
