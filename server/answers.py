@@ -38,7 +38,7 @@ from server.envelope import client_source
 PLACEHOLDER = f"srp-client-source-{secrets.token_hex(16)}"
 _PLACEHOLDER = PLACEHOLDER.encode()
 MAX_ANSWERS = 256  # answers kept at once
-MAX_BYTES = 256 * 1024 * 1024  # and their size together
+MAX_BYTES = 64 * 1024 * 1024  # and their size together (each lives one window at most)
 GZIP_LEVEL = 6
 VARY = "Accept, Accept-Encoding, X-SLURM-USER-NAME, X-SLURM-USER-TOKEN, Authorization"
 

@@ -195,3 +195,14 @@ async def test_a_write_while_an_answer_is_made_keeps_it_from_those_waiting():
     await shared.serve(waiting, lambda: produce(waiting))
     await task
     assert made == ["alice", "alice"]  # the waiting read made its own answer
+
+
+async def test_answers_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(answers, "MAX_ANSWERS", 2)
+    shared = Answers(SimpleNamespace(writes=0), seconds=60)
+    made, produce = counting_producer()
+    for user in ("u1", "u2", "u3"):
+        caller = _Caller(user)
+        await shared.serve(caller, lambda caller=caller: produce(caller))
+    assert len(shared._entries) == 2
+    assert [key[0] for key in shared._entries] == ["u2", "u3"]  # the oldest went first
