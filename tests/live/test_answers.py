@@ -94,3 +94,17 @@ def test_metrics_move_as_clients_poll(polled, auth):
     assert sample(polled, "slurmrestpy_requests_total", **partitions) == requests + 4
     assert sample(polled, "slurmrestpy_slurm_commands_total", command="scontrol") >= commands + 1
     assert sample(polled, "slurmrestpy_shared_answers_total") >= shared + 2  # at most 2 windows
+
+
+def test_metrics_kept_to_one_listener(cluster):
+    from conftest import _free_port
+
+    port = _free_port()
+    running = start_server(cluster, "--metrics", f"127.0.0.1:{port}", f"127.0.0.1:{port}",
+                           log_name="server-metrics-listener.log")
+    try:
+        assert httpx.get(f"{running.url}/metrics", timeout=30).status_code == 404
+        scraped = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30)
+        assert scraped.status_code == 200 and "slurmrestpy_requests_total" in scraped.text
+    finally:
+        stop_server(running)
