@@ -162,8 +162,7 @@ def template(response, call, data_since: float) -> Answer | None:
     if body.count(_PLACEHOLDER) != 1:
         return None
     head, tail = body.split(_PLACEHOLDER)
-    digest = hashlib.blake2b(call.identity.user.encode() + b"\0" + head + b"\0" + tail, digest_size=16)
-    return Answer(head, tail, response.status_code, response.media_type, f'W/"{digest.hexdigest()}"', data_since)
+    return Answer(head, tail, response.status_code, response.media_type, etag(call, body), data_since)
 
 
 def send(answer: Answer, request) -> Response:
@@ -183,20 +182,26 @@ def finish(response, request, call) -> Response:
     if not isinstance(response, Response):
         return response
     body = bytes(response.body)
-    if getattr(call, "source_placeholder", False):
-        body = body.replace(_PLACEHOLDER, _escaped(client_source(request)))
     headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
     headers["Vary"] = VARY
     if request.method == "GET" and response.status_code == 200:
-        user = call.identity.user if call.identity else ""
-        headers["ETag"] = 'W/"%s"' % hashlib.blake2b(user.encode() + b"\0" + body, digest_size=16).hexdigest()
+        headers["ETag"] = etag(call, body)  # before the address goes in, as for a shared answer
         headers["Cache-Control"] = "private, no-cache"
         if matches(request.headers.get("if-none-match"), headers["ETag"]):
             return Response(status_code=304, headers=headers)
+    if getattr(call, "source_placeholder", False):
+        body = body.replace(_PLACEHOLDER, _escaped(client_source(request)))
     if body and accepts_gzip(request.headers.get("accept-encoding")):
         headers["Content-Encoding"] = "gzip"
         body = gzip(body)
     return Response(body, response.status_code, headers, response.media_type)
+
+
+def etag(call, body: bytes) -> str:
+    """A weak validator of the answer as the user's: never equal to another user's."""
+    user = call.identity.user if call.identity else ""
+    digest = hashlib.blake2b(user.encode() + b"\0" + body, digest_size=16)
+    return f'W/"{digest.hexdigest()}"'
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:
@@ -207,9 +212,11 @@ def matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:
-    # media's parser of comma lists with q= weights serves Accept-Encoding too.
-    return any(coding in ("gzip", "x-gzip", "*") and quality > 0
-               for coding, quality in media.weighted(accept_encoding or ""))
+    # media's parser of comma lists with q= weights serves Accept-Encoding too;
+    # gzip named outweighs "*".
+    weights = dict(media.weighted(accept_encoding or ""))
+    quality = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return quality > 0
 
 
 def gzip(data: bytes) -> bytes:

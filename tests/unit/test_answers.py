@@ -206,3 +206,11 @@ async def test_answers_kept_are_bounded(monkeypatch):
         await shared.serve(caller, lambda caller=caller: produce(caller))
     assert len(shared._entries) == 2
     assert [key[0] for key in shared._entries] == ["u2", "u3"]  # the oldest went first
+
+
+@pytest.mark.parametrize("header, wanted", [
+    ("gzip", True), ("br, gzip;q=0.5", True), ("*", True), ("gzip;q=0, *", False),
+    ("identity", False), ("", False), ("x-gzip", True),
+])
+def test_accept_encoding(header, wanted):
+    assert answers.accepts_gzip(header) is wanted
