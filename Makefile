@@ -15,13 +15,14 @@ SLURM_TARBALL ?= https://download.schedmd.com/slurm/slurm-25.11.7.tar.bz2
 export SLURM SLURM_TARBALL
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium
+.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
 	@echo "make test          run the whole test suite against the local cluster"
 	@echo "make cluster       start the local Slurm cluster (.cluster/; SLURM=25.11: .cluster-25.11/)"
 	@echo "make cluster-down  stop both local clusters"
+	@echo "make bench         slurmrestpy beside slurmrestd under wrk (BENCH_ARGS='--jobs 10000')"
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -71,3 +72,12 @@ run: venv cluster
 test: venv clusters java chromium
 	@mkdir -p .tox && chmod 755 .tox
 	$(BIN)/tox run -e py
+
+# Not part of `make test`: slurmrestpy and the cluster's slurmrestd side by
+# side under wrk; results in bench/results/. BENCH_ARGS: see bench/run.py -h.
+BENCH_ARGS ?=
+bench: venv cluster
+	@command -v wrk >/dev/null && command -v slurmrestd >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk slurmrestd >/dev/null; }
+	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --cluster-dir $(CLUSTER) $(BENCH_ARGS)

@@ -16,7 +16,9 @@ from starlette.responses import Response
 
 from server import problems, ui
 from server.accesslog import ConnectionLimit
+from server.answers import Answers
 from server.media import MediaTypes
+from server.metrics import PATH, Metrics, RequestMetrics
 from server.auth import JwtVerifier
 from server.config import Config
 from server.resolver import HandlerResolver
@@ -74,6 +76,8 @@ def create_app(config: Config) -> AsyncApp:
     specs = Specs(select_versions(config), plugins=config.openapi_plugins,
                   status_codes=config.response_status_codes)
 
+    metrics = Metrics(None if config.metrics == "on" else config.metrics) if config.metrics != "off" else None
+
     @contextlib.asynccontextmanager
     async def lifespan(app):
         runner = Runner(
@@ -82,11 +86,15 @@ def create_app(config: Config) -> AsyncApp:
             max_concurrent=config.max_concurrent_commands,
             coalesce_seconds=config.coalesce_seconds,
         )
+        if metrics:
+            metrics.runner = runner
+            runner.on_finish = metrics.command_finished
+        answers = Answers(runner, config.coalesce_seconds, on_shared=metrics.answer_shared if metrics else None)
         slurm = await installation.discover(runner)
         log.info("driving Slurm %s (JSON from: %s)", slurm.release,
                  ", ".join(sorted(slurm.json_commands)) or "none")
         try:
-            yield {"services": Services(config, conf, runner, slurm, verifier, specs)}
+            yield {"services": Services(config, conf, runner, slurm, verifier, specs, answers)}
         finally:
             await runner.close()
 
@@ -108,6 +116,9 @@ def create_app(config: Config) -> AsyncApp:
                            limit=config.max_connections)
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
     app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if metrics:
+        app.add_url_rule(PATH, "metrics", metrics.endpoint)
+        app.add_middleware(RequestMetrics, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics)
     return app
 
 

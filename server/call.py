@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import envelope
+from server import answers, envelope
 from server.slurm.command import Command, SlurmError
 from server.slurm.runner import CommandNotFound, CommandTimeout, Identity
 from server.slurm.errno import by_name
@@ -20,6 +20,11 @@ class Call:
         self.operation = operation  # server.specs.OperationRef
         self.identity = identity
         self.warnings: list[dict] = []
+        # For server/answers.py: the start of the oldest Slurm command this
+        # answer shows (its age), and whether meta.client.source is left as
+        # a placeholder for each request's own address.
+        self.data_since: float | None = None
+        self.source_placeholder = False
 
     @property
     def version(self) -> str:
@@ -38,6 +43,8 @@ class Call:
                              source=command.source(), status=504) from None
         except CommandNotFound as error:
             raise SlurmError(str(error), source=command.source(), status=500) from None
+        if result.started and (self.data_since is None or result.started < self.data_since):
+            self.data_since = result.started
         return command.parse(result)
 
     def warn(self, description: str, source: str = "slurmrestpy") -> None:
@@ -50,6 +57,7 @@ class Call:
             version=self.version,
             request=self.request,
             user=self.identity.user if self.identity else None,
+            source=answers.PLACEHOLDER if self.source_placeholder else None,
         )
 
     def respond(self, body: dict, status: int = 200):

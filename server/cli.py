@@ -91,6 +91,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--coalesce", type=float, default=Config.coalesce_seconds, metavar="SECONDS",
                    help="identical reads of one user within SECONDS share one Slurm command "
                         "(default: %(default)s; 0: only reads in flight at the same time)")
+    p.add_argument("--metrics", default=Config.metrics, metavar="WHERE",
+                   help="GET /metrics (Prometheus): on (every listener), off, or one of the listeners "
+                        "given, which alone serves it (default: %(default)s)")
     return p
 
 
@@ -184,6 +187,10 @@ def config_from(argv: list[str], environ=None) -> tuple[Config, argparse.Namespa
     except ListenerError as error:
         raise UsageError(str(error)) from None
     config.listeners = listeners
+    if args.metrics not in ("on", "off") and args.metrics not in listeners:
+        raise UsageError(f"--metrics {args.metrics}: not on, off or one of the listeners "
+                         f"({', '.join(listeners) or 'none given'})")
+    config.metrics = args.metrics
     return config, args
 
 

@@ -28,7 +28,8 @@ class Config:
     max_connections: int | None = None  # beyond it, connections wait
     command_timeout: float = 30.0  # seconds one Slurm command may take
     max_concurrent_commands: int = 8  # Slurm commands running at once (-t)
-    coalesce_seconds: float = 1.0  # identical reads within this share one command
+    coalesce_seconds: float = 1.0  # identical reads within this share one command (and answer)
+    metrics: str = "on"  # GET /metrics: "on" (every listener), "off", or the one listener serving it
     compact_json: bool = False  # SLURM_JSON=compact
     compact_yaml: bool = False  # SLURMRESTD_YAML / SLURM_YAML=compact
     # Responses each operation of the served description lists.

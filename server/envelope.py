@@ -35,7 +35,7 @@ def primary_group(user: str | None) -> str:
         return ""
 
 
-def meta(services, *, plugin: str, version: str, request, user: str | None) -> dict:
+def meta(services, *, plugin: str, version: str, request, user: str | None, source: str | None = None) -> dict:
     slurm = services.slurm
     return {
         "plugin": {
@@ -45,7 +45,7 @@ def meta(services, *, plugin: str, version: str, request, user: str | None) -> d
             "accounting_storage": services.slurm_conf.get("AccountingStorageType", "") or "",
         },
         "client": {
-            "source": client_source(request),
+            "source": client_source(request) if source is None else source,
             "user": user or "",
             "group": primary_group(user),
         },

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import yaml
 from starlette.datastructures import Headers
 
@@ -20,7 +21,7 @@ YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yam
 JSON_TYPES = ("application/json", "text/json")
 
 
-def _types(header: str) -> list[tuple[str, float]]:
+def weighted(header: str) -> list[tuple[str, float]]:
     found = []
     for part in header.split(","):
         media, *params = [p.strip() for p in part.split(";")]
@@ -42,7 +43,7 @@ def response_type(headers) -> str | None:
     if not accept:
         return JSON
     best, best_quality = None, 0.0
-    for media, quality in _types(accept):
+    for media, quality in weighted(accept):
         if quality <= 0:
             continue
         if media in JSON_TYPES or media in ("*/*", "application/*"):
@@ -60,9 +61,14 @@ def render(document: dict, media: str = JSON, *, compact: bool = False) -> bytes
     if media == YAML:
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=True,
                               default_flow_style=None if compact else False).encode()
-    if compact:
-        return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    try:  # orjson: several times faster than json, same output
+        if compact:
+            return orjson.dumps(document)
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+    except TypeError:  # what orjson refuses (integers past 64 bits), json writes
+        if compact:
+            return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 class MediaTypes:

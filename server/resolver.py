@@ -16,6 +16,7 @@ from connexion import request as current_request
 from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
 
+from server import answers
 from server.auth import AuthenticationFailed, identity_from, slurm_token_info
 from server.peercred import LocalAuthRefused, local_identity
 from server.call import Call
@@ -62,9 +63,17 @@ def bind(handler, ref):
             if call.identity is None:
                 call.identity = anonymous_identity(request, services)
                 request.context["token_info"] = {"identity": call.identity}  # for the access log
-            return await handler(call, **parameters)
         except SlurmError as error:
-            return call.fail(error)
+            return answers.finish(call.fail(error), request, call)
+
+        async def answer():
+            try:
+                return await handler(call, **parameters)
+            except SlurmError as error:
+                return call.fail(error)
+
+        # Known now, the caller may be sent an answer another request of theirs made.
+        return await services.answers.serve(call, answer)
 
     endpoint.__name__ = handler.__name__
     endpoint.__qualname__ = handler.__qualname__

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from server.answers import Answers
     from server.auth import JwtVerifier
     from server.config import Config
     from server.slurm.installation import SlurmInstallation
@@ -23,6 +24,7 @@ class Services:
     slurm: SlurmInstallation
     verifier: JwtVerifier | None
     specs: Specs
+    answers: Answers
 
 
 def services_of(request) -> Services:

@@ -7,8 +7,9 @@ it; ``parse`` turns the result into API objects or raises ``SlurmError``.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 from server.slurm import errno
 
@@ -97,7 +98,7 @@ class Command:
         if not result.ok:
             raise self.failure(result, description)
         try:
-            return json.loads(result.stdout)
+            return orjson.loads(result.stdout)
         except ValueError as error:
             raise SlurmError(f"{description}: unreadable JSON from {result.argv[0]}: {error}",
                              source=self.source()) from None

@@ -49,6 +49,7 @@ class Result:
     stderr: str
     seconds: float
     interrupted: bool = False  # stopped with SIGINT at its interrupt_grace
+    started: float = 0.0  # time.monotonic() when it started: how old its data is
 
     @property
     def ok(self) -> bool:
@@ -138,6 +139,10 @@ class Runner:
         self._recent: dict[tuple, tuple[float, asyncio.Future]] = {}
         self._children: set[asyncio.subprocess.Process] = set()
         self.executed = 0  # commands actually started: what coalescing saves
+        self.coalesced = 0  # reads answered by a command another request started
+        self.writes = 0  # changes made through us: answers older than the last one are stale
+        # Told (program, seconds, ok) of each command that ran: server/metrics.py.
+        self.on_finish = None
 
     async def run(self, command: Command, identity: Identity | None = None) -> Result:
         argv = tuple(command.argv())
@@ -147,6 +152,7 @@ class Runner:
             finally:
                 # A change made through us is seen by the next read.
                 self._recent.clear()
+                self.writes += 1
         # The user, not the token, decides what slurmctld shows: two tokens of
         # one user share answers, two users never do.
         key = (argv, identity.user if identity else None, command.stdin)
@@ -159,6 +165,7 @@ class Runner:
             future.add_done_callback(lambda f: self._drop_failed(key, f))
         else:
             future = entry[1]
+            self.coalesced += 1
         return await asyncio.shield(future)
 
     def _forget_older_than(self, horizon: float) -> None:
@@ -177,6 +184,7 @@ class Runner:
         self, argv: tuple[str, ...], identity: Identity | None, stdin: bytes | None,
         command: Command | None = None,
     ) -> Result:
+        program = os.path.basename(argv[0])  # before runuser/unshare wrap it
         env = dict(self._base_env)
         cwd = None
         keep_token = True
@@ -226,6 +234,7 @@ class Runner:
                 await self._kill(process)
                 if isinstance(error, asyncio.CancelledError):
                     raise
+                self._finished(program, time.monotonic() - started, False)
                 raise CommandTimeout(argv, self.timeout) from None
             finally:
                 self._children.discard(process)
@@ -233,9 +242,14 @@ class Runner:
                     await asyncio.wait([feeder])
             seconds = time.monotonic() - started
         result = Result(argv, process.returncode, stdout.decode("utf-8", "replace"),
-                        stderr.decode("utf-8", "replace"), seconds, interrupted)
+                        stderr.decode("utf-8", "replace"), seconds, interrupted, started)
+        self._finished(program, seconds, result.ok)
         log.debug("%s -> %d in %.3fs", " ".join(argv), result.returncode, seconds)
         return result
+
+    def _finished(self, program: str, seconds: float, ok: bool) -> None:
+        if self.on_finish is not None:
+            self.on_finish(program, seconds, ok)
 
     async def _communicate(self, process, stdin: bytes | None, grace: float | None):
         """Output and error of the process, and whether it had to be asked to

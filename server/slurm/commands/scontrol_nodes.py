@@ -7,7 +7,7 @@ option of scontrol.
 
 from __future__ import annotations
 
-import json
+import orjson
 
 from server.slurm import errno
 from server.slurm.command import Command, SlurmError
@@ -83,7 +83,7 @@ class ScontrolShowNodes(_ScontrolNodeCommand):
         if not self.data_parser:
             return result.stdout
         try:
-            return json.loads(result.stdout)
+            return orjson.loads(result.stdout)
         except ValueError as error:
             raise SlurmError(f"Failure to query nodes: unreadable JSON from scontrol: {error}",
                              source=self.source()) from None

@@ -1,0 +1,317 @@
+"""make bench: slurmrestpy and the slurmrestd of the same cluster, side by
+side, under wrk, with N held jobs of one benchmark user in the queue.
+
+Per operation, server and number of clients it measures requests/s, p50 and
+p99 latency (wrk), slurmctld RPCs per request (sdiag's counters before and
+after; other users of the cluster add to them), and the server's peak RSS
+(VmHWM, reset before each cell); and the bare CLI time of the command that
+reads the same data. It writes a Markdown table and a PNG plot to
+bench/results/.
+
+    python bench/run.py --jobs 200 --seconds 5
+    python bench/run.py --cluster-dir .cluster-25.11   # its env file gives SLURMRESTD_URL
+
+Needs root (it creates the user, submits as it, resets peak RSS), wrk, and
+on a 22.05 cluster Debian's slurmrestd (run as the benchmark user, since it
+refuses root).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+LUA = REPO / "bench" / "auth.lua"
+USER = "perf_bench"
+ACCOUNT = "research"
+OPERATIONS = ("jobs", "job", "nodes", "partitions", "ping", "slurmdb_jobs")
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    version: str  # API version its paths carry
+    pid: int | None = None  # for peak RSS; None when it is not ours to watch
+    process: subprocess.Popen | None = field(default=None, repr=False)
+
+    def path(self, operation: str, job_id: int) -> str:
+        v = self.version
+        return {
+            "jobs": f"/slurm/{v}/jobs/", "job": f"/slurm/{v}/job/{job_id}", "nodes": f"/slurm/{v}/nodes/",
+            "partitions": f"/slurm/{v}/partitions/", "ping": f"/slurm/{v}/ping/",
+            "slurmdb_jobs": f"/slurmdb/{v}/jobs/",
+        }[operation]
+
+
+def cli_command(operation: str, job_id: int, json_flag: str) -> list[str]:
+    """The bare command reading what the operation answers."""
+    return {
+        "jobs": ["squeue", json_flag], "job": ["squeue", json_flag, "--jobs", str(job_id)],
+        "nodes": ["scontrol", "show", "nodes"], "partitions": ["scontrol", "show", "partitions"],
+        "ping": ["scontrol", "ping"], "slurmdb_jobs": ["sacct", json_flag],
+    }[operation]
+
+
+def environment(cluster_dir: Path) -> dict[str, str]:
+    """The cluster's env file (export K=V lines) over ours."""
+    env = dict(os.environ)
+    for line in (cluster_dir / "env").read_text().splitlines():
+        match = re.match(r"\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=(.*)", line)
+        if match:
+            env[match[1]] = os.path.expandvars(match[2].strip().strip('"').strip("'"))
+    env.setdefault("SLURM_CONF", str(cluster_dir / "etc" / "slurm.conf"))
+    return env
+
+
+def run(argv, env, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, **kw)
+
+
+def ensure_user(env) -> None:
+    if run(["id", USER], env).returncode != 0:
+        run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER], env)
+    if USER not in run(["sacctmgr", "-n", "-P", "show", "user", USER, "format=user"], env).stdout:
+        run(["sacctmgr", "-i", "add", "user", USER, f"account={ACCOUNT}"], env)
+
+
+def token(env) -> str:
+    out = run(["scontrol", "token", f"username={USER}", "lifespan=7200"], env).stdout
+    return out.strip().split("=", 1)[1]
+
+
+def as_user(argv: list[str]) -> list[str]:
+    # setpriv execs (runuser would stay the parent): the pid is the program's.
+    return ["setpriv", f"--reuid={USER}", f"--regid={USER}", "--init-groups", "--", *argv]
+
+
+def submit_held(env, count: int) -> list[int]:
+    def one(_):
+        out = run(as_user(["sbatch", "--parsable", "--hold", "--output=/dev/null", f"--job-name={USER}",
+                           "--wrap", "true"]), env, cwd="/")
+        return int(out.stdout.strip().split(";")[0]) if out.returncode == 0 else None
+
+    with ThreadPoolExecutor(4) as pool:
+        jobs = [j for j in pool.map(one, range(count)) if j]
+    if len(jobs) < count:
+        print(f"warning: {count - len(jobs)} of {count} submissions failed", file=sys.stderr)
+    return jobs
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args[0]} exited at start-up ({process.returncode})")
+        try:
+            urllib.request.urlopen(url, timeout=20)
+            return
+        except OSError as error:
+            if getattr(error, "code", None):  # an HTTP answer: it is up
+                return
+        time.sleep(0.3)
+    raise SystemExit(f"nothing answered on {url}")
+
+
+def start_slurmrestpy(env, coalesce: float) -> Target:
+    port = free_port()
+    log = open(RESULTS / "slurmrestpy.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "server", "-f", env["SLURM_CONF"], "--allow-root",
+                                "--coalesce", str(coalesce), f"127.0.0.1:{port}"],
+                               cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/slurm/v0.0.44/ping/", process)  # 401 without a token: up
+    return Target("slurmrestpy", url, "v0.0.44", process.pid, process)
+
+
+def start_slurmrestd(env) -> Target:
+    if env.get("SLURMRESTD_URL"):
+        return Target("slurmrestd", env["SLURMRESTD_URL"].rstrip("/"), env.get("SLURMRESTD_API", "v0.0.44"))
+    binary = shutil.which("slurmrestd", path="/usr/sbin:/usr/bin:/sbin")
+    if not binary:
+        raise SystemExit("no slurmrestd: apt-get install slurmrestd")
+    port = free_port()
+    log = open(RESULTS / "slurmrestd.log", "w")
+    # SLURM_JWT=daemon: slurmrestd itself talks to slurmctld with JWT.
+    process = subprocess.Popen(as_user([binary, "-a", "rest_auth/jwt", "-f", env["SLURM_CONF"],
+                                        f"127.0.0.1:{port}"]),
+                               env={**env, "SLURM_JWT": "daemon"}, stdout=log, stderr=subprocess.STDOUT, cwd="/")
+    url = f"http://127.0.0.1:{port}"
+    wait_for(f"{url}/openapi/v3", process)
+    return Target("slurmrestd", url, "v0.0.38", process.pid, process)
+
+
+def rpc_count(env) -> int:
+    """slurmctld's RPCs so far, all message types together."""
+    text = run(["sdiag"], env).stdout
+    section = text.split("Remote Procedure Call statistics by message type", 1)[-1]
+    section = section.split("Remote Procedure Call statistics by user", 1)[0]
+    return sum(int(n) for n in re.findall(r"count:(\d+)", section))
+
+
+def reset_peak(pid: int | None) -> None:
+    if pid:
+        try:
+            Path(f"/proc/{pid}/clear_refs").write_text("5")
+        except OSError:
+            pass
+
+
+def peak_mb(pid: int | None) -> float | None:
+    if not pid:
+        return None
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match[1]) / 1024 if match else None
+
+
+def wrk(url: str, clients: int, seconds: float, env) -> dict:
+    threads = max(1, min(2, clients))
+    out = run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(LUA), url],
+              env)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
+    if line is None:
+        raise SystemExit(f"wrk said nothing usable: {out.stdout}{out.stderr}")
+    return json.loads(line[len("BENCH "):])
+
+
+def cli_seconds(argv: list[str], env, times: int = 5) -> float:
+    spent = []
+    for _ in range(times):
+        started = time.monotonic()
+        run(as_user(argv), env, cwd="/")
+        spent.append(time.monotonic() - started)
+    return statistics.median(spent)
+
+
+def measure(targets, operations, clients_list, seconds, job_id, env) -> list[dict]:
+    rows = []
+    for operation in operations:
+        for clients in clients_list:
+            for target in targets:
+                reset_peak(target.pid)
+                before = rpc_count(env)
+                result = wrk(target.url + target.path(operation, job_id), clients, seconds, env)
+                rpcs = rpc_count(env) - before - 1  # less sdiag's own
+                requests = max(result["requests"], 1)
+                rows.append({
+                    "operation": operation, "clients": clients, "server": target.name,
+                    "rps": result["requests"] / (result["duration_us"] / 1e6),
+                    "p50_ms": result["p50_us"] / 1000, "p99_ms": result["p99_us"] / 1000,
+                    "rpc_per_request": max(rpcs, 0) / requests, "peak_rss_mb": peak_mb(target.pid),
+                    "errors": result["socket_errors"] + result["non_2xx"],
+                })
+                print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
+def markdown(rows, cli, args, release: str) -> str:
+    lines = [f"Slurm {release}, {args.jobs} held jobs, {args.seconds:g} s per cell, "
+             f"slurmrestpy --coalesce {args.coalesce:g}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+             "",
+             "| operation | clients | server | req/s | p50 ms | p99 ms | slurmctld RPC/req | peak RSS MB | errors |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        rss = f"{r['peak_rss_mb']:.0f}" if r["peak_rss_mb"] is not None else "n/a"
+        lines.append(f"| {r['operation']} | {r['clients']} | {r['server']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
+                     f"{r['p99_ms']:.1f} | {r['rpc_per_request']:.3f} | {rss} | {r['errors']} |")
+    lines += ["", "Bare CLI (median of 5, as the benchmark user):", "",
+              "| operation | command | seconds |", "| --- | --- | ---: |"]
+    lines += [f"| {op} | `{' '.join(argv)}` | {sec:.3f} |" for op, (argv, sec) in cli.items()]
+    return "\n".join(lines) + "\n"
+
+
+def plot(rows, path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    operations = sorted({r["operation"] for r in rows}, key=OPERATIONS.index)
+    figure, axes = plt.subplots(1, len(operations), figsize=(3.2 * len(operations), 3.4), squeeze=False)
+    for axis, operation in zip(axes[0], operations):
+        for server in sorted({r["server"] for r in rows}):
+            mine = sorted((r["clients"], r["rps"]) for r in rows if r["operation"] == operation
+                          and r["server"] == server)
+            axis.plot([c for c, _ in mine], [v for _, v in mine], marker="o", label=server)
+        axis.set_title(operation)
+        axis.set_xscale("log", base=2)
+        axis.set_yscale("log")
+        axis.set_xlabel("clients")
+    axes[0][0].set_ylabel("requests/s")
+    axes[0][0].legend()
+    figure.suptitle(title)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--cluster-dir", type=Path, default=REPO / ".cluster")
+    p.add_argument("--jobs", type=int, default=200, help="held jobs in the queue (default: 200)")
+    p.add_argument("--seconds", type=float, default=10, help="wrk's duration per cell")
+    p.add_argument("--clients", default="1,8,32")
+    p.add_argument("--operations", default=",".join(OPERATIONS))
+    p.add_argument("--coalesce", type=float, default=1.0, help="slurmrestpy's --coalesce")
+    p.add_argument("--keep-jobs", action="store_true", help="leave the held jobs queued")
+    args = p.parse_args(argv)
+    if not shutil.which("wrk"):
+        raise SystemExit("no wrk: apt-get install wrk")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    env = environment(args.cluster_dir.resolve())
+    ensure_user(env)
+    env.update(BENCH_USER=USER, BENCH_TOKEN=token(env))
+    release = run(["scontrol", "--version"], env).stdout.split()[-1]
+    json_flag = "--json" if release.startswith("22.") else "--json=v0.0.44"
+    run(["scancel", "-u", USER], env)
+    print(f"submitting {args.jobs} held jobs as {USER} ...", flush=True)
+    jobs = submit_held(env, args.jobs)
+    targets = []
+    try:
+        targets = [start_slurmrestpy(env, args.coalesce), start_slurmrestd(env)]
+        operations = [o for o in args.operations.split(",") if o]
+        clients = [int(c) for c in args.clients.split(",")]
+        cli = {op: (cli_command(op, jobs[0], json_flag), 0.0) for op in operations}
+        cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
+        rows = measure(targets, operations, clients, args.seconds, jobs[0], env)
+    finally:
+        for target in targets:
+            if target.process:
+                target.process.terminate()
+                target.process.wait(15)
+        if not args.keep_jobs:
+            run(["scancel", "-u", USER], env)
+    stem = f"slurm-{release}-{args.jobs}-jobs"
+    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release))
+    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli}, indent=2))
+    plot(rows, RESULTS / f"{stem}.png", f"Slurm {release}, {args.jobs} held jobs")
+    print((RESULTS / f"{stem}.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

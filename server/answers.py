@@ -1,0 +1,232 @@
+"""Finished answers, shared like the Slurm commands behind them.
+
+Reads of one user that would run the same Slurm command within the
+coalescing window (``--coalesce``) also share the bytes of the answer: the
+first request converts and serializes, the others are sent its bytes. An
+answer is shared
+
+- only between requests of the same user, method, path (which names the API
+  version), query and media type: the key carries the user, as the runner's
+  does, so one user's answer never reaches another;
+- only while its oldest Slurm data is younger than the window (the
+  staleness bound), and only while no write went through us since it was
+  begun, so a write is seen by the very next read.
+
+``meta.client.source`` is the one part that differs between requests of one
+key: answers are rendered with a placeholder there, which each request's own
+address replaces. Every answer also gets a weak ETag (304 for a matching
+If-None-Match) and is gzipped for a client that accepts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+import time
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import orjson
+from starlette.responses import Response
+
+from server import media
+from server.envelope import client_source
+
+# Unguessable, so no Slurm output can contain it.
+PLACEHOLDER = f"srp-client-source-{secrets.token_hex(16)}"
+_PLACEHOLDER = PLACEHOLDER.encode()
+MAX_ANSWERS = 256  # answers kept at once
+MAX_BYTES = 64 * 1024 * 1024  # and their size together (each lives one window at most)
+GZIP_LEVEL = 6
+VARY = "Accept, Accept-Encoding, X-SLURM-USER-NAME, X-SLURM-USER-TOKEN, Authorization"
+
+
+@dataclass
+class Answer:
+    """One rendered answer, split around the client's address."""
+
+    head: bytes
+    tail: bytes
+    status: int
+    media_type: str
+    etag: str
+    data_since: float  # monotonic start of the oldest Slurm command it shows
+    _gzip: tuple[bytes, object] | None = field(default=None, repr=False)
+
+    def body(self, source: str) -> bytes:
+        return self.head + _escaped(source) + self.tail
+
+    def gzipped(self, source: str) -> bytes:
+        if self._gzip is None:
+            # The head is most of the answer: compressed once, then each
+            # request continues a copy of the compressor with its own bytes.
+            compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+            self._gzip = (compressor.compress(self.head) + compressor.flush(zlib.Z_SYNC_FLUSH), compressor)
+        head, compressor = self._gzip
+        own = compressor.copy()
+        return head + own.compress(_escaped(source)) + own.compress(self.tail) + own.flush()
+
+    @property
+    def size(self) -> int:
+        return len(self.head) + len(self.tail)
+
+
+@dataclass
+class _Entry:
+    future: asyncio.Future  # of the Answer; None when it is not one to share
+    writes: int  # the runner's write count when it was begun
+
+
+class Answers:
+    def __init__(self, runner, seconds: float, on_shared=None):
+        self.runner = runner
+        self.seconds = seconds
+        self.on_shared = on_shared  # called for each response sent from a shared answer
+        self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
+
+    async def serve(self, call, produce) -> Response:
+        """The response to ``call``: shared if an answer for its key is fresh
+        or being made, else ``produce()``'s (the handler's)."""
+        request = call.request
+        key = self.key(call)
+        if key is None:
+            return finish(await produce(), request, call)
+        entry = self._entries.get(key)
+        if entry is not None and entry.writes == self.runner.writes:
+            in_flight = not entry.future.done()  # as fresh as any we would start now
+            answer = await asyncio.shield(entry.future)
+            # Checked again after the wait: a write may have come meanwhile.
+            if answer is not None and entry.writes == self.runner.writes and (in_flight or self._young(answer)):
+                if self.on_shared:
+                    self.on_shared()
+                return send(answer, request)
+        return await self._make(key, call, produce)
+
+    def key(self, call) -> tuple | None:
+        request = call.request
+        if request.method != "GET" or call.identity is None:
+            return None
+        if (media.response_type(request.headers) or media.JSON) != media.JSON:
+            return None  # YAML is rendered per request
+        return (call.identity.user, request.url.path, tuple(sorted(request.query_params.multi_items())))
+
+    def _young(self, answer: Answer) -> bool:
+        return time.monotonic() - answer.data_since <= self.seconds
+
+    async def _make(self, key: tuple, call, produce) -> Response:
+        call.source_placeholder = True
+        entry = _Entry(asyncio.get_running_loop().create_future(), self.runner.writes)
+        self._forget_stale()
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        started = time.monotonic()
+        answer = None
+        try:
+            response = await produce()
+            answer = template(response, call, min(call.data_since or started, started))
+            if answer is None or answer.status != 200 or entry.writes != self.runner.writes:
+                answer = None  # not worth sharing; those waiting make their own
+                return finish(response, call.request, call)
+            return send(answer, call.request)
+        finally:
+            entry.future.set_result(answer)
+            if answer is None and self._entries.get(key) is entry:
+                del self._entries[key]
+            self._bound()
+
+    def _forget_stale(self) -> None:
+        now = time.monotonic()
+        for key, entry in list(self._entries.items()):
+            if not entry.future.done():
+                continue
+            answer = entry.future.result()
+            if answer is None or entry.writes != self.runner.writes or now - answer.data_since > self.seconds:
+                del self._entries[key]
+
+    def _bound(self) -> None:
+        def size() -> int:
+            return sum(e.future.result().size for e in self._entries.values()
+                       if e.future.done() and e.future.result() is not None)
+
+        while len(self._entries) > MAX_ANSWERS or (self._entries and size() > MAX_BYTES):
+            self._entries.popitem(last=False)
+
+
+def template(response, call, data_since: float) -> Answer | None:
+    """The handler's response as an Answer: JSON with exactly one placeholder."""
+    if not isinstance(response, Response) or response.media_type != media.JSON:
+        return None
+    body = bytes(response.body)
+    if body.count(_PLACEHOLDER) != 1:
+        return None
+    head, tail = body.split(_PLACEHOLDER)
+    return Answer(head, tail, response.status_code, response.media_type, etag(call, body), data_since)
+
+
+def send(answer: Answer, request) -> Response:
+    source = client_source(request)
+    headers = {"ETag": answer.etag, "Vary": VARY, "Cache-Control": "private, no-cache"}
+    if matches(request.headers.get("if-none-match"), answer.etag):
+        return Response(status_code=304, headers=headers)
+    if accepts_gzip(request.headers.get("accept-encoding")):
+        headers["Content-Encoding"] = "gzip"
+        return Response(answer.gzipped(source), answer.status, headers, answer.media_type)
+    return Response(answer.body(source), answer.status, headers, answer.media_type)
+
+
+def finish(response, request, call) -> Response:
+    """A response not shared: its placeholder (if any) filled in, an ETag on
+    a successful GET, gzip if the client accepts it."""
+    if not isinstance(response, Response):
+        return response
+    body = bytes(response.body)
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+    headers["Vary"] = VARY
+    if request.method == "GET" and response.status_code == 200:
+        headers["ETag"] = etag(call, body)  # before the address goes in, as for a shared answer
+        headers["Cache-Control"] = "private, no-cache"
+        if matches(request.headers.get("if-none-match"), headers["ETag"]):
+            return Response(status_code=304, headers=headers)
+    if getattr(call, "source_placeholder", False):
+        body = body.replace(_PLACEHOLDER, _escaped(client_source(request)))
+    if body and accepts_gzip(request.headers.get("accept-encoding")):
+        headers["Content-Encoding"] = "gzip"
+        body = gzip(body)
+    return Response(body, response.status_code, headers, response.media_type)
+
+
+def etag(call, body: bytes) -> str:
+    """A weak validator of the answer as the user's: never equal to another user's."""
+    user = call.identity.user if call.identity else ""
+    digest = hashlib.blake2b(user.encode() + b"\0" + body, digest_size=16)
+    return f'W/"{digest.hexdigest()}"'
+
+
+def matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    wanted = _opaque(etag)
+    return any(tag.strip() == "*" or _opaque(tag.strip()) == wanted for tag in if_none_match.split(","))
+
+
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    # media's parser of comma lists with q= weights serves Accept-Encoding too;
+    # gzip named outweighs "*".
+    weights = dict(media.weighted(accept_encoding or ""))
+    quality = weights.get("gzip", weights.get("x-gzip", weights.get("*", 0.0)))
+    return quality > 0
+
+
+def gzip(data: bytes) -> bytes:
+    compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 31)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _opaque(tag: str) -> str:
+    return tag[2:] if tag.startswith("W/") else tag  # weak comparison (RFC 9110 13.1.2)
+
+
+def _escaped(source: str) -> bytes:
+    return orjson.dumps(source)[1:-1]
