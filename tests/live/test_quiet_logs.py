@@ -42,6 +42,10 @@ def requests_of_each_kind(url: str, headers: dict) -> list[str]:
 def log_of_a_run(cluster, auth, *options) -> tuple[list[str], list[str]]:
     server = start_server(cluster, "--coalesce", "0", *options, log_name=f"server-quiet-logs{''.join(options)}.log")
     try:
+        # start_server's polling may be answered before its line is written.
+        deadline = time.monotonic() + 10
+        while '"GET /openapi.json"' not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.05)
         before = len(server.log.read_text().splitlines())  # start-up, and start_server's polling
         ids = requests_of_each_kind(server.url, auth(ALICE))
         time.sleep(0.3)
