@@ -17,6 +17,7 @@ from starlette.responses import Response
 
 from server import problems
 from server.accesslog import ConnectionLimit
+from server.gate import AuthenticationGate
 from server.media import MediaTypes
 from server.auth import JwtVerifier
 from server.config import Config
@@ -102,11 +103,16 @@ def create_app(config: Config) -> AsyncApp:
                 validator_map=VALIDATOR_MAP)
     add_description_routes(app, specs, anonymous)
     problems.install(app)
-    # Before connexion's exception handling, so that they see every answer.
+    # Before connexion's exception handling, so that they see every answer;
+    # the gate first, so that an unknown caller waits for no turn and sends
+    # no body that is read.
+    app.add_middleware(AuthenticationGate, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       verifier=verifier, local_allowed=anonymous)
     if config.max_connections:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)
-    app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
+    app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal,
+                       max_body_size=config.max_body_size)
     return app
 
 
