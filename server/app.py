@@ -83,6 +83,8 @@ def create_app(config: Config) -> AsyncApp:
             timeout=config.command_timeout,
             max_concurrent=config.max_concurrent_commands,
             coalesce_seconds=config.coalesce_seconds,
+            max_per_user=config.user_command_share(),
+            max_output=config.max_command_output,
         )
         slurm = await installation.discover(runner)
         log.info("driving Slurm %s (JSON from: %s)", slurm.release,

@@ -29,6 +29,7 @@ class Config:
     command_timeout: float = 30.0  # seconds one Slurm command may take
     max_concurrent_commands: int = 8  # Slurm commands running at once (-t)
     max_user_commands: int | None = None  # of those, one user's at once; None: half of -t
+    max_command_output: int = 256 * 1024 * 1024  # bytes read from one command's output
     max_body_size: int = 50 * 1024 * 1024  # bytes of a request body (slurmrestd's limit)
     forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For we trust
     coalesce_seconds: float = 1.0  # identical reads within this share one command
