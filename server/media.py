@@ -13,12 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import yaml
 from starlette.datastructures import Headers
 
+from server.accesslog import escaped
+
 from server.request_input import (DEFAULT_MAX_BODY_SIZE, InputRefused, check_target, parse_json,
                                   parse_yaml, read_body)
+
+log = logging.getLogger("slurmrestpy")
 
 JSON = "application/json"
 YAML = "application/yaml"
@@ -106,7 +111,43 @@ class MediaTypes:
             return await self.refuse(scope, 415, f"cannot read a body of type {content_type or '(none given)'}: "
                                      "send application/json or application/yaml",
                                      "ESLURM_DATA_UNKNOWN_MIME_TYPE")(scope, receive, send)
-        return await self.app(scope, _replay(body, receive), send)
+        return await _until_disconnected(self.app, scope, _replay(body), receive, send)
+
+
+READ_METHODS = ("GET", "HEAD")
+
+
+async def _until_disconnected(app, scope, replayed, receive, send):
+    """Answer the request, watching the connection meanwhile: a read whose
+    client has gone is cancelled (and with it its Slurm command); a write
+    is finished, so that what it changed is logged and never half done."""
+    answered = False
+
+    async def sending(message):
+        nonlocal answered
+        await send(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            answered = True  # uvicorn's receive() now says "disconnect" at once
+
+    task = asyncio.ensure_future(app(scope, replayed, sending))
+    watcher = asyncio.ensure_future(receive())
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done() and not answered and watcher.result().get("type") == "http.disconnect":
+            if scope["method"] in READ_METHODS:
+                log.info("client gone: %s %s cancelled", scope["method"], escaped(scope["path"]))
+                task.cancel()
+            else:
+                log.warning("client gone: finishing %s %s", scope["method"], escaped(scope["path"]))
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if watcher.done() and not asyncio.current_task().cancelling():
+                return None
+            raise
+    finally:
+        watcher.cancel()
+        task.cancel()
 
 
 def is_api(path: str) -> bool:
@@ -119,8 +160,9 @@ async def _parsed(parse, body: bytes):
     return parse(body)
 
 
-def _replay(body: bytes, receive):
-    """The body, read once already, then whatever the client does next."""
+def _replay(body: bytes):
+    """The body, read once already; after it, the client is only heard of
+    through _until_disconnected."""
     sent = False
 
     async def replayed():
@@ -128,7 +170,7 @@ def _replay(body: bytes, receive):
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
+        await asyncio.Event().wait()  # never: the watcher owns the connection now
 
     return replayed
 

@@ -160,3 +160,78 @@ def test_x_forwarded_for_is_trusted_from_a_named_proxy(cluster):
             assert response.json()["meta"]["client"]["source"].startswith("203.0.113.66")
     finally:
         stop_server(proxied)
+
+
+# Finding 2: every expansion and every output is bounded.
+
+def test_two_dimensional_host_list_is_refused_before_expansion(api, auth):
+    started = time.monotonic()
+    response = api.post(f"{UTIL}/hostnames", json={"hostlist": "a[0-7999]b[0-999]"}, headers=auth(ALICE))
+    error = error_of(response, 400)
+    assert "65536" in error["description"]
+    assert len(response.content) < 10_000 and time.monotonic() - started < 2
+
+
+@pytest.mark.parametrize("method", ["DELETE", "POST"])
+def test_huge_node_name_in_the_path_is_refused_before_expansion(api, auth, method):
+    response = api.request(method, f"{API}/node/a[0-7999]b[0-999]", headers=auth(ALICE),
+                           **({"json": {"comment": "x"}} if method == "POST" else {}))
+    error = error_of(response, 400)
+    assert "65536" in error["description"]
+    assert len(response.content) < 10_000
+
+
+# Finding 6: inputs never reach internals.
+
+def test_a_comment_like_the_runners_placeholder_is_refused_as_nul(api, auth, cluster):
+    response = api.post(f"{API}/job/submit", headers=auth(ALICE), json={
+        "script": "#!/bin/sh\ntrue\n",
+        "job": {"name": "srpsec-nul", "comment": "\u0000input0\u0000", "environment": ["PATH=/bin"],
+                "current_working_directory": "/tmp"}})
+    error = error_of(response, 400)
+    assert "NUL" in error["description"]
+    assert "srpsec-nul" not in cluster.run("squeue", "-h", "-o", "%j").stdout
+
+
+def test_a_qos_name_ending_in_a_newline_is_refused(api, auth, cluster):
+    response = api.post(f"{DB}/qos/", json={"qos": [{"name": "srpsec\n"}]}, headers=auth("root"))
+    assert response.status_code == 400, response.text
+    assert "srpsec" not in cluster.run("sacctmgr", "-n", "-P", "show", "qos", "format=name").stdout
+    assert api.get(f"{DB}/qos/", headers=auth("root")).status_code == 200
+
+
+# Finding 4: one user cannot take every command slot.
+
+def test_eight_allocations_of_one_user_leave_slots_for_another(cluster):
+    """Eight sallocs that wait (their jobs may start only in five minutes)
+    hold four slots at most; another user's /ping/ is answered at once."""
+    hog = start_server(cluster, "--command-timeout", "10")
+    name = f"srpsec-hog-{int(time.time())}"
+    alice = {"X-SLURM-USER-TOKEN": cluster.token(ALICE)}
+    bob = {"X-SLURM-USER-TOKEN": cluster.token(BOB)}
+    body = {"job": {"name": name, "tasks": 1, "time_limit": {"set": True, "number": 1},
+                    "begin_time": {"set": True, "number": int(time.time()) + 300},
+                    "memory_per_node": {"set": True, "number": 10}}}
+    answers = []
+
+    def allocate():
+        with httpx.Client(base_url=hog.url, timeout=60) as client:
+            answers.append(client.post(f"{API}/job/allocate", json=body, headers=alice).status_code)
+
+    threads = [threading.Thread(target=allocate) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(2)  # every allocation is waiting in salloc by now
+        with httpx.Client(base_url=hog.url, timeout=60) as client:
+            started = time.monotonic()
+            ping = client.get(f"{API}/ping/", headers=bob)
+            waited = time.monotonic() - started
+        assert ping.status_code == 200, ping.text
+        assert waited < 3, f"/ping/ waited {waited:.1f}s behind another user's allocations"
+        for thread in threads:
+            thread.join(60)
+        assert len(answers) == 8
+    finally:
+        cluster.run("scancel", "--name", name, check=False)
+        stop_server(hog)
