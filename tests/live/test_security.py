@@ -205,7 +205,7 @@ def test_a_qos_name_ending_in_a_newline_is_refused(api, auth, cluster):
 def test_eight_allocations_of_one_user_leave_slots_for_another(cluster):
     """Eight sallocs that wait (their jobs may start only in five minutes)
     hold four slots at most; another user's /ping/ is answered at once."""
-    hog = start_server(cluster, "--command-timeout", "10")
+    hog = start_server(cluster, "--command-timeout", "20")
     name = f"srpsec-hog-{int(time.time())}"
     alice = {"X-SLURM-USER-TOKEN": cluster.token(ALICE)}
     bob = {"X-SLURM-USER-TOKEN": cluster.token(BOB)}
@@ -235,3 +235,32 @@ def test_eight_allocations_of_one_user_leave_slots_for_another(cluster):
     finally:
         cluster.run("scancel", "--name", name, check=False)
         stop_server(hog)
+
+
+# Finding 3: a large answer does not stall the others.
+
+def test_a_large_yaml_answer_does_not_hold_up_ping(api, auth):
+    """60,000 host names written as YAML take PyYAML seconds; /ping/ of
+    another user is answered meanwhile, as fast as ever."""
+    result = {}
+
+    def large():
+        started = time.monotonic()
+        response = api.post(f"{UTIL}/hostnames", json={"hostlist": "node[00001-60000]"},
+                            headers={**auth(ALICE), "Accept": "application/yaml"})
+        result["status"], result["seconds"] = response.status_code, time.monotonic() - started
+        result["size"] = len(response.content)
+
+    worker = threading.Thread(target=large)
+    waits = []
+    with httpx.Client(base_url=api.base_url, timeout=60) as other:
+        other.get(f"{API}/ping/", headers=auth(BOB))  # connected and warm
+        worker.start()
+        while worker.is_alive():
+            started = time.monotonic()
+            assert other.get(f"{API}/ping/", headers=auth(BOB)).status_code == 200
+            waits.append(time.monotonic() - started)
+    worker.join()
+    assert result["status"] == 200 and result["size"] > 60_000 * 10
+    assert len(waits) >= 3, result
+    assert max(waits) < max(1.0, result["seconds"] / 2), (max(waits), result)
