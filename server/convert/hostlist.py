@@ -18,6 +18,7 @@ import re
 _RANGE_ERROR = re.compile(r"_parse_single_range: (.+)$")
 _INVALID = "Invalid hostlist"
 MAX_HOSTNAMES = 65_536  # names one expression may expand to (Slurm caps one range, not a product)
+TOO_MANY = f"names more than {MAX_HOSTNAMES} hosts, the most this server expands"
 _BOUND = re.compile(r"\s*(\d{1,18})\s*(?:-\s*(\d{1,18})\s*)?")
 
 

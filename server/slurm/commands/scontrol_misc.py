@@ -18,8 +18,7 @@ class HostlistTooLarge(SlurmError):
     def __init__(self, expression: str):
         shown = expression if len(expression) <= 80 else expression[:77] + "..."
         known = by_name("ESLURM_REST_FAIL_PARSING")
-        super().__init__(f"Host list {shown!r} names more than {hostlist.MAX_HOSTNAMES} hosts, "
-                         "more than this server expands", number=known.number if known else None,
+        super().__init__(f"Host list {shown!r} {hostlist.TOO_MANY}", number=known.number if known else None,
                          source="hostlist", status=400)
 
 
