@@ -46,7 +46,9 @@ async def test_a_large_yaml_answer_does_not_stall_the_event_loop():
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     assert body.startswith(b"jobs:") and dict(sent[0]["headers"])[b"content-length"] == str(len(body)).encode()
     assert took > 0.5, "the document is too small to show anything"
-    assert longest < 0.3, f"the event loop stood still for {longest:.2f}s of {took:.2f}s"
+    # Written in the loop, it stands still the whole time; a busy machine
+    # may still hold it up for a moment now and then.
+    assert longest < max(0.3, took / 4), f"the event loop stood still for {longest:.2f}s of {took:.2f}s"
 
 
 def _app_that_takes(seconds: float, finished: list):
