@@ -143,14 +143,14 @@ async def test_one_user_holds_at_most_their_share_of_the_slots():
     """Finding 4 of issue 8: eight sallocs of one user took all eight slots
     and another user's /ping/ waited for them."""
     runner = Runner(max_concurrent=4, max_per_user=2)
-    slow = "import time; time.sleep(1.5)"
+    slow = "import time; time.sleep(4)"
     alice = Identity("srp_alice", "t")
     hogging = asyncio.gather(*(runner.run(python(slow, read_only=False), alice) for _ in range(6)))
     await asyncio.sleep(0.3)
     started = asyncio.get_running_loop().time()
     result = await runner.run(python("print('pong')"), Identity("srp_bob", "t"))
     assert result.stdout.strip() == "pong"
-    assert asyncio.get_running_loop().time() - started < 1.0
+    assert asyncio.get_running_loop().time() - started < 2.5  # not behind alice's 4 s
     await hogging
 
 
