@@ -6,7 +6,8 @@ allows neither gets 406, both in the envelope.
 YAML request bodies are turned into JSON here, before connexion, so that one
 validation path serves both. Each body is read up to --max-body-size and
 checked (server/request_input.py) before connexion parses it again; a large
-one is parsed off the event loop.
+one is parsed off the event loop. While the request is answered, its
+connection is watched: a read whose client has gone is cancelled.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import yaml
 from starlette.datastructures import Headers
 
 from server.accesslog import escaped
-
 from server.request_input import (DEFAULT_MAX_BODY_SIZE, InputRefused, check_target, parse_json,
                                   parse_yaml, read_body)
 
