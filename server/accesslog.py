@@ -1,6 +1,7 @@
 """One line per request: client, user, method, path, status, duration and a
 request id (also sent back as X-Request-ID). Never a token: only the path is
-logged, not the query string or headers."""
+logged, not the query string or headers. Every field is escaped, so that no
+request can write a newline or a control character into the log."""
 
 from __future__ import annotations
 
@@ -11,6 +12,15 @@ import uuid
 from server.auth import identity_from
 
 log = logging.getLogger("slurmrestpy.access")
+
+# Control characters, the quote around the request, the backslash that
+# escapes, and what a terminal or a log reader would take for a line end.
+_UNSAFE = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x22, 0x5c, *range(0x7f, 0xa0))}
+_UNSAFE.update({code: f"\\u{code:04x}" for code in (0x2028, 0x2029)})
+
+
+def escaped(text: str) -> str:
+    return text.translate(_UNSAFE)
 
 
 def _client(scope) -> str:
@@ -49,8 +59,9 @@ class AccessLog:
             await self.app(scope, receive, sending)
         finally:
             identity = identity_from(context.get("token_info"))
-            log.info('%s %s "%s %s" %d %.1fms id=%s', _client(scope), identity.user if identity else "-",
-                     scope["method"], scope["path"], status or 500,
+            log.info('%s %s "%s %s" %d %.1fms id=%s', escaped(_client(scope)),
+                     escaped(identity.user) if identity else "-",
+                     escaped(scope["method"]), escaped(scope["path"]), status or 500,
                      (time.monotonic() - started) * 1000, request_id)
 
 

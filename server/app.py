@@ -17,6 +17,7 @@ from starlette.responses import Response
 from server import problems, ui
 from server.accesslog import ConnectionLimit
 from server.answers import Answers
+from server.gate import AuthenticationGate
 from server.media import MediaTypes
 from server.metrics import PATH, Metrics, RequestMetrics
 from server.auth import JwtVerifier
@@ -85,6 +86,8 @@ def create_app(config: Config) -> AsyncApp:
             timeout=config.command_timeout,
             max_concurrent=config.max_concurrent_commands,
             coalesce_seconds=config.coalesce_seconds,
+            max_per_user=config.user_command_share(),
+            max_output=config.max_command_output,
         )
         if metrics:
             metrics.runner = runner
@@ -110,11 +113,16 @@ def create_app(config: Config) -> AsyncApp:
     add_description_routes(app, specs, anonymous)
     ui.add_routes(app, specs, anonymous)
     problems.install(app)
-    # Before connexion's exception handling, so that they see every answer.
+    # Before connexion's exception handling, so that they see every answer;
+    # the gate first, so that an unknown caller waits for no turn and sends
+    # no body that is read.
+    app.add_middleware(AuthenticationGate, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       verifier=verifier, local_allowed=anonymous)
     if config.max_connections:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)
-    app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
+    app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal,
+                       max_body_size=config.max_body_size)
     app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)
     if metrics:
         app.add_url_rule(PATH, "metrics", metrics.endpoint)

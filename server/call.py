@@ -9,7 +9,7 @@ from typing import Any
 
 from server import answers, envelope
 from server.slurm.command import Command, SlurmError
-from server.slurm.runner import CommandNotFound, CommandTimeout, Identity
+from server.slurm.runner import CommandNotFound, CommandOutputTooLarge, CommandTimeout, Identity
 from server.slurm.errno import by_name
 
 
@@ -41,6 +41,8 @@ class Call:
         except CommandTimeout as error:
             raise SlurmError(str(error), number=_number("SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT"),
                              source=command.source(), status=504) from None
+        except CommandOutputTooLarge as error:
+            raise SlurmError(str(error), source=command.source(), status=500) from None
         except CommandNotFound as error:
             raise SlurmError(str(error), source=command.source(), status=500) from None
         if result.started and (self.data_since is None or result.started < self.data_since):

@@ -94,6 +94,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--metrics", default=Config.metrics, metavar="WHERE",
                    help="GET /metrics (Prometheus): on (every listener), off, or one of the listeners "
                         "given, which alone serves it (default: %(default)s)")
+    p.add_argument("--max-user-commands", type=int, metavar="N",
+                   help="Slurm commands one user may run at once (default: half of -t)")
+    p.add_argument("--max-body-size", type=int, default=Config.max_body_size, metavar="BYTES",
+                   help="largest request body; larger ones are answered 413 (default: %(default)s)")
+    p.add_argument("--max-command-output", type=int, default=Config.max_command_output, metavar="BYTES",
+                   help="most output read from one Slurm command; beyond it the request fails "
+                        "(default: %(default)s)")
+    p.add_argument("--forwarded-allow-ips", metavar="ADDRESSES",
+                   help="proxies (addresses or networks, separated by commas, or '*') whose "
+                        "X-Forwarded-For names the client (default: none)")
     return p
 
 
@@ -174,6 +184,11 @@ def config_from(argv: list[str], environ=None) -> tuple[Config, argparse.Namespa
     config.data_parsers = ([versions[-1] if p == "latest" else p for p in parsers]
                            if parsers and parsers != ["list"] else parsers)
     config.max_concurrent_commands = _positive(args.threads, "", {}, "-t") or config.max_concurrent_commands
+    config.max_user_commands = _positive(args.max_user_commands, "", {}, "--max-user-commands")
+    config.max_command_output = _positive(args.max_command_output, "", {}, "--max-command-output")
+    config.max_body_size = _positive(args.max_body_size, "", {}, "--max-body-size")
+    config.forwarded_allow_ips = [item.strip() for item in (args.forwarded_allow_ips or "").split(",")
+                                  if item.strip()]
     config.max_connections = _positive(args.max_connections, "SLURMRESTD_MAX_CONNECTIONS", environ,
                                        "--max-connections")
     try:

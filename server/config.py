@@ -28,6 +28,10 @@ class Config:
     max_connections: int | None = None  # beyond it, connections wait
     command_timeout: float = 30.0  # seconds one Slurm command may take
     max_concurrent_commands: int = 8  # Slurm commands running at once (-t)
+    max_user_commands: int | None = None  # of those, one user's at once; None: half of -t
+    max_command_output: int = 256 * 1024 * 1024  # bytes read from one command's output
+    max_body_size: int = 50 * 1024 * 1024  # bytes of a request body (slurmrestd's limit)
+    forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For we trust
     coalesce_seconds: float = 1.0  # identical reads within this share one command (and answer)
     metrics: str = "on"  # GET /metrics: "on" (every listener), "off", or the one listener serving it
     compact_json: bool = False  # SLURM_JSON=compact
@@ -36,3 +40,7 @@ class Config:
     response_status_codes: list[str] = field(default_factory=lambda: ["200", "default"])
     security: list[str] = field(default_factory=list)  # SLURMRESTD_SECURITY flags
     inet: bool = False  # serve the one client connected on standard input
+
+    def user_command_share(self) -> int:
+        """How many commands one user may run at once."""
+        return self.max_user_commands or max(1, self.max_concurrent_commands // 2)

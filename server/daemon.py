@@ -145,6 +145,10 @@ def serve(config: Config) -> int:
             timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
             server_header=False,
             http=protocol_with_peer_credentials(protocol_with_header_limit(default_protocol_class())),
+            # X-Forwarded-For names the client only when a proxy we were told
+            # to trust sends it; uvicorn would trust any local client.
+            proxy_headers=bool(config.forwarded_allow_ips),
+            forwarded_allow_ips=",".join(config.forwarded_allow_ips) or "",
         ))
         # Everything uvicorn imports is imported now: after -u, the user we
         # become may not be allowed to read the Python installation.

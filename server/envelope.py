@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import grp
 import pwd
 
@@ -63,12 +64,37 @@ def envelope(body: dict, *, meta: dict, errors=(), warnings=()) -> dict:
     return {**body, "meta": meta, "errors": list(errors), "warnings": list(warnings)}
 
 
-def render(document: dict, status: int, *, request, config=None) -> Response:
+def render(document: dict, status: int, *, request, config=None) -> DocumentResponse:
     """The document in the media type the client asked for (JSON unless it
     asked for YAML), pretty unless SLURM_JSON/SLURMRESTD_YAML say compact."""
     chosen = media.response_type(request.headers) or media.JSON
     compact = bool(config and (config.compact_yaml if chosen == media.YAML else config.compact_json))
-    return Response(media.render(document, chosen, compact=compact), status_code=status, media_type=chosen)
+    return DocumentResponse(document, status, chosen, compact)
+
+
+class DocumentResponse(Response):
+    """A response written when it is sent, in a thread: a YAML answer of
+    thousands of jobs takes seconds to write, and the event loop must go on
+    answering everyone else meanwhile."""
+
+    def __init__(self, document: dict, status: int, chosen: str, compact: bool):
+        self.document, self.chosen, self.compact = document, chosen, compact
+        super().__init__(b"", status_code=status, media_type=chosen)
+
+    def render_now(self) -> bytes:
+        self._set_body(media.render(self.document, self.chosen, compact=self.compact))
+        return self.body
+
+    async def __call__(self, scope, receive, send):
+        if not self.body:
+            self._set_body(await asyncio.to_thread(media.render, self.document, self.chosen,
+                                                   compact=self.compact))
+        await super().__call__(scope, receive, send)
+
+    def _set_body(self, body: bytes) -> None:
+        self.body = body
+        self.raw_headers = [(k, v) for k, v in self.raw_headers if k != b"content-length"]
+        self.raw_headers.append((b"content-length", str(len(body)).encode()))
 
 
 def warning(description: str, source: str) -> dict:

@@ -4,21 +4,34 @@ bodies in either. A request body in anything else gets 415, an Accept that
 allows neither gets 406, both in the envelope.
 
 YAML request bodies are turned into JSON here, before connexion, so that one
-validation path serves both.
+validation path serves both. Each body is read up to --max-body-size and
+checked (server/request_input.py) before connexion parses it again; a large
+one is parsed off the event loop. While the request is answered, its
+connection is watched: a read whose client has gone is cancelled.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 
 import orjson
 import yaml
 from starlette.datastructures import Headers
 
+from server.accesslog import escaped
+from server.request_input import (DEFAULT_MAX_BODY_SIZE, InputRefused, check_target, parse_json,
+                                  parse_yaml, read_body)
+
+log = logging.getLogger("slurmrestpy")
+
 JSON = "application/json"
 YAML = "application/yaml"
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 JSON_TYPES = ("application/json", "text/json")
+# Bodies larger than this are parsed in a thread, so others are answered meanwhile.
+PARSE_IN_THREAD_ABOVE = 64 * 1024
 
 
 def weighted(header: str) -> list[tuple[str, float]]:
@@ -72,15 +85,16 @@ def render(document: dict, media: str = JSON, *, compact: bool = False) -> bytes
 
 
 class MediaTypes:
-    """ASGI middleware: refuse what we cannot read or write, and hand YAML
-    bodies to connexion as JSON."""
+    """ASGI middleware: refuse what we cannot read or write, read the body
+    within its bound, and hand YAML bodies to connexion as JSON."""
 
-    def __init__(self, app, refuse):
+    def __init__(self, app, refuse, max_body_size: int = DEFAULT_MAX_BODY_SIZE):
         self.app = app
         self.refuse = refuse  # (scope, status, description, errno name) -> ASGI app
+        self.max_body_size = max_body_size
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not _is_api(scope["path"]):
+        if scope["type"] != "http" or not is_api(scope["path"]):
             return await self.app(scope, receive, send)
         headers = Headers(scope=scope)
         if response_type(headers) is None:
@@ -88,45 +102,73 @@ class MediaTypes:
                                      "this server writes application/json or application/yaml",
                                      "ESLURM_HTTP_UNKNOWN_ACCEPT_MIME_TYPE")(scope, receive, send)
         content_type = (headers.get("content-type") or "").split(";")[0].strip().lower()
-        body = await _read_body(receive)
-        if not body:
-            return await self.app(scope, _replay(body, receive), send)
-        if content_type in YAML_TYPES:
-            try:
-                body = json.dumps(yaml.safe_load(body)).encode()
-            except yaml.YAMLError as error:
-                return await self.refuse(scope, 400, f"unreadable YAML body: {_first_line(error)}",
-                                         "ESLURM_REST_FAIL_PARSING")(scope, receive, send)
-            scope = _with_header(scope, b"content-type", JSON.encode(), len(body))
-        elif content_type not in JSON_TYPES:
+        try:
+            check_target(scope.get("raw_path") or scope["path"].encode(), scope.get("query_string", b""))
+            body = await read_body(receive, self.max_body_size, headers.get("content-length"))
+            if body and content_type in YAML_TYPES:
+                body = json.dumps(await _parsed(parse_yaml, body)).encode()
+                scope = _with_header(scope, b"content-type", JSON.encode(), len(body))
+            elif body and content_type in JSON_TYPES:
+                await _parsed(parse_json, body)
+        except InputRefused as refused:
+            return await self.refuse(scope, refused.status, refused.description,
+                                     refused.errno_name)(scope, receive, send)
+        if body and content_type not in YAML_TYPES + JSON_TYPES:
             return await self.refuse(scope, 415, f"cannot read a body of type {content_type or '(none given)'}: "
                                      "send application/json or application/yaml",
                                      "ESLURM_DATA_UNKNOWN_MIME_TYPE")(scope, receive, send)
-        return await self.app(scope, _replay(body, receive), send)
+        return await _until_disconnected(self.app, scope, _replay(body), receive, send)
 
 
-def _is_api(path: str) -> bool:
+READ_METHODS = ("GET", "HEAD")
+
+
+async def _until_disconnected(app, scope, replayed, receive, send):
+    """Answer the request, watching the connection meanwhile: a read whose
+    client has gone is cancelled (and with it its Slurm command); a write
+    is finished, so that what it changed is logged and never half done."""
+    answered = False
+
+    async def sending(message):
+        nonlocal answered
+        await send(message)
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            answered = True  # uvicorn's receive() now says "disconnect" at once
+
+    task = asyncio.ensure_future(app(scope, replayed, sending))
+    watcher = asyncio.ensure_future(receive())
+    try:
+        await asyncio.wait({task, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if not task.done() and not answered and watcher.result().get("type") == "http.disconnect":
+            if scope["method"] in READ_METHODS:
+                log.info("client gone: %s %s cancelled", scope["method"], escaped(scope["path"]))
+                task.cancel()
+            else:
+                log.warning("client gone: finishing %s %s", scope["method"], escaped(scope["path"]))
+        try:
+            return await task
+        except asyncio.CancelledError:
+            if watcher.done() and not asyncio.current_task().cancelling():
+                return None
+            raise
+    finally:
+        watcher.cancel()
+        task.cancel()
+
+
+def is_api(path: str) -> bool:
     return path.startswith(("/slurm/", "/slurmdb/", "/util/"))
 
 
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0][:200]
+async def _parsed(parse, body: bytes):
+    if len(body) > PARSE_IN_THREAD_ABOVE:
+        return await asyncio.to_thread(parse, body)
+    return parse(body)
 
 
-async def _read_body(receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive):
-    """The body, read once already, then whatever the client does next."""
+def _replay(body: bytes):
+    """The body, read once already; after it, the client is only heard of
+    through _until_disconnected."""
     sent = False
 
     async def replayed():
@@ -134,7 +176,7 @@ def _replay(body: bytes, receive):
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
+        await asyncio.Event().wait()  # never: the watcher owns the connection now
 
     return replayed
 

@@ -81,7 +81,7 @@ def answer(request, status: int, description: str, errno_name: str, source: str)
     """connexion's error handlers want a ConnexionResponse."""
     response = envelope_response(request, status, description, errno_name, source)
     return ConnexionResponse(status_code=response.status_code, mimetype=response.media_type,
-                             content_type=response.media_type, body=response.body)
+                             content_type=response.media_type, body=response.render_now())
 
 
 def envelope_response(request, status: int, description: str, errno_name: str, source: str):
@@ -108,9 +108,9 @@ def envelope_response(request, status: int, description: str, errno_name: str, s
     return envelope.render(document, status, request=request, config=config)
 
 
-def refusal(scope, status: int, description: str, errno_name: str):
+def refusal(scope, status: int, description: str, errno_name: str, source: str = "slurmrestpy"):
     """An ASGI app answering a request refused before connexion saw it."""
-    return envelope_response(Request(scope), status, description, errno_name, "slurmrestpy")
+    return envelope_response(Request(scope), status, description, errno_name, source)
 
 
 def _services(request):

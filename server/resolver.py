@@ -18,6 +18,7 @@ from connexion.utils import get_function_from_name
 
 from server import answers
 from server.auth import AuthenticationFailed, identity_from, slurm_token_info
+from server.gate import tokens_of
 from server.peercred import LocalAuthRefused, local_identity
 from server.call import Call
 from server.services import services_of
@@ -25,7 +26,6 @@ from server.slurm.command import SlurmError
 from server.slurm.errno import by_name
 
 HANDLER_KEY = "x-slurmrestpy-handler"
-USER_TOKEN_HEADER = "X-SLURM-USER-TOKEN"
 NO_CREDENTIALS = ("Authentication does not apply to request: it has no X-SLURM-USER-TOKEN header "
                   "and no Authorization: Bearer token")
 # connexion hands a handler argument of these names its security context
@@ -89,7 +89,7 @@ def bind(handler, ref):
 def anonymous_identity(request, services):
     """A request connexion let through without a token: only rest_auth/local
     lets it in (the description allows it only when that plugin is loaded)."""
-    token = request.headers.get(USER_TOKEN_HEADER) or _bearer(request.headers.get("authorization"))
+    token = next(iter(tokens_of(request.headers)), None)
     try:
         if token:
             # A token that failed is no invitation to try another way in.
@@ -101,11 +101,6 @@ def anonymous_identity(request, services):
         raise _unauthenticated(error.detail, error.errno_name) from None
     except LocalAuthRefused as error:
         raise _unauthenticated(str(error)) from None
-
-
-def _bearer(value: str | None) -> str | None:
-    scheme, _, token = (value or "").partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
 
 
 def _unauthenticated(description: str, errno_name: str = "ESLURM_AUTH_CRED_INVALID") -> SlurmError:

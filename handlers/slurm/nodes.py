@@ -19,10 +19,10 @@ from server.slurm.command import SlurmError
 from server.slurm.commands.scontrol_nodes import (
     ScontrolCreateNode,
     ScontrolDeleteNodes,
-    ScontrolHostnames,
     ScontrolShowNodes,
     ScontrolUpdateNodes,
 )
+from server.slurm.commands.scontrol_misc import HostlistRejected, ScontrolHostnames
 from server.slurm.errno import by_name
 
 # What `scontrol show node` must see to check names: everything it can show.
@@ -118,7 +118,7 @@ async def _states_of_all(call, expression: str, verb: str, source: str) -> dict[
     slurmctld knows every one of them (ESLURM_INVALID_NODE_NAME otherwise).
     A single node needs no look: slurmctld refuses it whole. (Powered-down
     cloud nodes, which slurmctld hides, can only be named one at a time.)"""
-    names = await call.run(ScontrolHostnames(expression))
+    names = await _expanded(call, expression, verb, source)
     if len(names) <= 1:
         return {}
     records = nodes_text.records(
@@ -138,7 +138,7 @@ async def post_new_node(call, body=None):
     except InvalidField as error:
         raise _bad_field("openapi_create_node_req", error) from None
     line = node_conf.strip()
-    names = await call.run(ScontrolHostnames(expression))
+    names = await _expanded(call, expression, "create", "scontrol create")
     if not names:
         raise _bad_field("openapi_create_node_req",
                          InvalidField("node_conf", f"NodeName={expression} names no node"))
@@ -201,6 +201,16 @@ def _bad_field(schema: str, error: InvalidField) -> SlurmError:
     known = by_name("ESLURM_REST_FAIL_PARSING")
     return SlurmError(f"Invalid {schema} field {error.field!r}: {error.message}",
                       number=known.number if known else None, source=schema, status=400)
+
+
+async def _expanded(call, expression: str, verb: str, source: str) -> list[str]:
+    """The names of a node list; one past hostlist.MAX_HOSTNAMES is refused
+    before it is expanded (ScontrolHostnames)."""
+    try:
+        return await call.run(ScontrolHostnames(expression))
+    except HostlistRejected as rejected:
+        raise _slurm_error(f"Failure to {verb} node {expression}: {rejected}", "ESLURM_INVALID_NODE_NAME",
+                           source) from None
 
 
 def _slurm_error(description: str, name: str, source: str) -> SlurmError:

@@ -5,7 +5,8 @@ hostlist code. No daemon is asked; a bad expression is the client's error
 
 from handlers.request_errors import bad_request, shown
 from server.convert import hostlist
-from server.slurm.commands.scontrol_misc import HostlistRejected, ScontrolHostlist, ScontrolHostnames
+from server.slurm.commands.scontrol_misc import (HostlistRejected, HostlistTooLarge, ScontrolHostlist,
+                                                 ScontrolHostnames)
 
 
 async def post_hostnames(call, body=None):
@@ -20,6 +21,8 @@ async def post_hostnames(call, body=None):
         names = await call.run(ScontrolHostnames(expression))
     except HostlistRejected as rejected:
         raise bad_request("hostlist", f"{shown(expression)} is not a valid hostlist: {rejected}") from None
+    except HostlistTooLarge:
+        raise bad_request("hostlist", f"{shown(expression)} {hostlist.TOO_MANY}") from None
     return call.respond({"hostnames": names})
 
 

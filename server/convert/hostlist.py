@@ -17,6 +17,49 @@ import re
 
 _RANGE_ERROR = re.compile(r"_parse_single_range: (.+)$")
 _INVALID = "Invalid hostlist"
+MAX_HOSTNAMES = 65_536  # names one expression may expand to (Slurm caps one range, not a product)
+TOO_MANY = f"names more than {MAX_HOSTNAMES} hosts, the most this server expands"
+_BOUND = re.compile(r"\s*(\d{1,18})\s*(?:-\s*(\d{1,18})\s*)?")
+
+
+def size(expression: str, cap: int = MAX_HOSTNAMES) -> int:
+    """How many names `expression` expands to, counted without expanding it,
+    stopping once past `cap` (returns cap + 1 then). A range Slurm would
+    refuse counts as one name: scontrol says what is wrong with it."""
+    total = 0
+    for term in _terms(expression):
+        names = 1
+        for group in re.findall(r"\[([^\[\]]*)\]", term):
+            names *= _group_size(group)
+            if names > cap:
+                return cap + 1
+        total += names
+        if total > cap:
+            return cap + 1
+    return total
+
+
+def _terms(expression: str) -> list[str]:
+    """The comma-separated parts of an expression, commas in brackets kept."""
+    terms, depth, start = [], 0, 0
+    for position, char in enumerate(expression):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            terms.append(expression[start:position])
+            start = position + 1
+    terms.append(expression[start:])
+    return [term for term in terms if term.strip()]
+
+
+def _group_size(group: str) -> int:
+    count = 0
+    for part in group.split(","):
+        match = _BOUND.fullmatch(part)
+        if match and match.group(2) is not None and int(match.group(2)) >= int(match.group(1)):
+            count += int(match.group(2)) - int(match.group(1)) + 1
+        else:
+            count += 1
+    return max(count, 1)
 
 
 def bracket_error(expression: str) -> str | None:

@@ -127,15 +127,15 @@ def duration_argument(seconds: int) -> str:
 
 # sacctmgr splits on commas and `=`, strips quotes, and reads a leading +/-
 # as "add to"/"remove from": a name holding any of them would be something
-# else to it.
-_NAME = re.compile(r"^[^\s,='\"|+\-][^\s,='\"|]*$")
+# else to it. Matched whole (fullmatch): `$` would let a final newline in.
+_NAME = re.compile(r"[^\s\x00-\x1f\x7f,='\"|+\-][^\s\x00-\x1f\x7f,='\"|]*")
 
 
 def name_argument(value, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise FieldError(field, "a name is required")
-    if not _NAME.match(value):
-        raise FieldError(field, f"{value!r} cannot be a name: no spaces, commas, '=', '|' or "
+    if not _NAME.fullmatch(value):
+        raise FieldError(field, f"{value!r} cannot be a name: no spaces, control characters, commas, '=', '|' or "
                          "quotes, and no leading '+' or '-'")
     return value
 

@@ -14,6 +14,9 @@ import orjson
 from server.slurm import errno
 
 
+MAX_DESCRIPTION = 2000  # characters of one error's description
+
+
 class SlurmError(Exception):
     """A failure to report in slurmrestd's error envelope."""
 
@@ -25,6 +28,8 @@ class SlurmError(Exception):
         source: str = "slurmrestpy",
         status: int | None = None,
     ):
+        if len(description) > MAX_DESCRIPTION:  # a command's whole output is no error text
+            description = description[:MAX_DESCRIPTION - 3] + "..."
         super().__init__(description)
         self.description = description
         known = errno.by_number(number) if number is not None else None
@@ -40,6 +45,17 @@ class SlurmError(Exception):
             "error": self.error,
             "source": self.source,
         }
+
+
+class InputArgument(str):
+    """An argument naming an input's descriptor, which only the runner
+    knows. It is told apart by its type, never by its text, so that no value
+    from a request can be taken for one."""
+
+    def __new__(cls, prefix: str, index: int):
+        made = super().__new__(cls, f"{prefix}<input {index}>")
+        made.prefix, made.index = prefix, index
+        return made
 
 
 class Command:
@@ -66,10 +82,9 @@ class Command:
     process_environment: dict[str, str] | None = None
 
     @staticmethod
-    def input_fd(index: int) -> str:
-        """Where argv names the descriptor of ``inputs[index]``; a NUL byte can
-        never reach a process, so a placeholder left unreplaced fails loudly."""
-        return f"\0input{index}\0"
+    def input_fd(index: int, prefix: str = "") -> InputArgument:
+        """The argument ``prefix`` + the descriptor ``inputs[index]`` arrives on."""
+        return InputArgument(prefix, index)
 
     def argv(self) -> list[str]:
         raise NotImplementedError

@@ -10,16 +10,16 @@ polling the same thing cost slurmctld one RPC, not one each.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import pwd
-import re
 import shutil
 import signal
 import time
 from dataclasses import dataclass, field
 
-from server.slurm.command import Command
+from server.slurm.command import Command, InputArgument
 
 log = logging.getLogger("slurmrestpy.slurm")
 
@@ -62,13 +62,17 @@ class CommandTimeout(Exception):
         self.argv = argv
 
 
+class CommandOutputTooLarge(Exception):
+    def __init__(self, argv: tuple[str, ...], limit: int):
+        super().__init__(f"{argv[0]} printed more than {limit} bytes, more than this server reads "
+                         "(--max-command-output); ask for less")
+        self.argv = argv
+
+
 class CommandNotFound(Exception):
     def __init__(self, argv: tuple[str, ...]):
         super().__init__(f"{argv[0]} is not installed or not on PATH")
         self.argv = argv
-
-
-_INPUT = re.compile("\0input(\\d+)\0")
 
 
 RUNUSER = "runuser"  # how a root server runs a command as the caller
@@ -126,10 +130,19 @@ class Runner:
         timeout: float = 30.0,
         max_concurrent: int = 8,
         coalesce_seconds: float = 1.0,
+        max_per_user: int | None = None,
+        max_output: int = 256 * 1024 * 1024,
     ):
         self.timeout = timeout
         self.coalesce_seconds = coalesce_seconds
+        self.max_output = max_output  # bytes of stdout, and of stderr, read from one command
         self._slots = asyncio.Semaphore(max_concurrent)
+        # One user's commands hold at most this many of the slots, so that
+        # the others always find one free (eight sallocs of one user waited
+        # on by everyone's /ping/).
+        self._per_user = max_per_user or max(1, max_concurrent // 2)
+        self._user_slots: dict[str, asyncio.Semaphore] = {}
+        self._waiters: dict[asyncio.Future, int] = {}
         self._base_env = {k: os.environ[k] for k in PASSED_ENVIRONMENT if k in os.environ}
         self._base_env.setdefault("PATH", "/usr/bin:/bin")
         self._base_env.setdefault("LANG", "C.UTF-8")
@@ -166,7 +179,22 @@ class Runner:
         else:
             future = entry[1]
             self.coalesced += 1
-        return await asyncio.shield(future)
+        return await self._shared(future)
+
+    async def _shared(self, future: asyncio.Future) -> Result:
+        """A read's result, shared by every request waiting for it; when the
+        last of them is cancelled (its client has gone), so is the command."""
+        self._waiters[future] = self._waiters.get(future, 0) + 1
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            if self._waiters[future] == 1 and not future.done():
+                future.cancel()
+            raise
+        finally:
+            self._waiters[future] -= 1
+            if not self._waiters[future]:
+                del self._waiters[future]
 
     def _forget_older_than(self, horizon: float) -> None:
         for key, (started, future) in list(self._recent.items()):
@@ -200,7 +228,7 @@ class Runner:
         if identity and keep_token:
             env.update(identity.environment())
         inputs = command.inputs if command is not None else ()
-        async with self._slots:
+        async with self._user_slot(identity), self._slots:
             started = time.monotonic()
             pipes = [os.pipe() for _ in inputs]
             try:
@@ -229,13 +257,14 @@ class Runner:
             self._children.add(process)
             grace = command.interrupt_grace if command is not None else None
             try:
-                stdout, stderr, interrupted = await self._communicate(process, stdin, grace)
-            except (asyncio.TimeoutError, asyncio.CancelledError) as error:
+                stdout, stderr, interrupted = await self._communicate(process, stdin, grace, argv)
+            except (asyncio.TimeoutError, asyncio.CancelledError, CommandOutputTooLarge) as error:
                 await self._kill(process)
-                if isinstance(error, asyncio.CancelledError):
-                    raise
-                self._finished(program, time.monotonic() - started, False)
-                raise CommandTimeout(argv, self.timeout) from None
+                if not isinstance(error, asyncio.CancelledError):
+                    self._finished(program, time.monotonic() - started, False)
+                if isinstance(error, asyncio.TimeoutError):
+                    raise CommandTimeout(argv, self.timeout) from None
+                raise
             finally:
                 self._children.discard(process)
                 for feeder in feeders:
@@ -251,10 +280,10 @@ class Runner:
         if self.on_finish is not None:
             self.on_finish(program, seconds, ok)
 
-    async def _communicate(self, process, stdin: bytes | None, grace: float | None):
+    async def _communicate(self, process, stdin: bytes | None, grace: float | None, argv: tuple[str, ...]):
         """Output and error of the process, and whether it had to be asked to
         stop: with a grace, SIGINT comes that long before the timeout."""
-        talk = asyncio.ensure_future(process.communicate(stdin))
+        talk = asyncio.ensure_future(self._talk(process, stdin, argv))
         try:
             if grace and 0 < grace < self.timeout:
                 try:
@@ -272,6 +301,48 @@ class Runner:
         finally:
             if not talk.done():
                 talk.cancel()
+
+    def _user_slot(self, identity: Identity | None):
+        """The caller's share of the slots; the server's own commands (no
+        identity: start-up) need none."""
+        if identity is None:
+            return contextlib.nullcontext()
+        if identity.user not in self._user_slots:
+            self._user_slots[identity.user] = asyncio.Semaphore(self._per_user)
+        return self._user_slots[identity.user]
+
+    async def _talk(self, process, stdin: bytes | None, argv: tuple[str, ...]) -> tuple[bytes, bytes]:
+        """communicate(), reading no more than max_output of each stream."""
+        async def feed():
+            if stdin is None:
+                return
+            try:
+                process.stdin.write(stdin)
+                await process.stdin.drain()
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                process.stdin.close()
+
+        async def collect(stream) -> bytes:
+            chunks, size = [], 0
+            while chunk := await stream.read(65536):
+                size += len(chunk)
+                if size > self.max_output:
+                    raise CommandOutputTooLarge(argv, self.max_output)
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+        parts = [asyncio.ensure_future(part) for part in
+                 (feed(), collect(process.stdout), collect(process.stderr))]
+        try:
+            _, stdout, stderr = await asyncio.gather(*parts)
+        except BaseException:
+            for part in parts:
+                part.cancel()
+            raise
+        await process.wait()
+        return stdout, stderr
 
     @staticmethod
     async def _kill(process: asyncio.subprocess.Process) -> None:
@@ -297,15 +368,16 @@ def _impersonate(command: Command | None, identity: Identity) -> bool:
 
 
 def _with_descriptors(argv: tuple[str, ...], descriptors: list[int]) -> tuple[str, ...]:
-    """argv with each ``Command.input_fd(i)`` placeholder replaced by the
-    number of the descriptor the i-th input arrives on."""
-    def number(match) -> str:
-        index = int(match.group(1))
-        if index >= len(descriptors):
-            raise ValueError(f"argv names input {index}, but the command has {len(descriptors)}")
-        return str(descriptors[index])
+    """argv with each ``Command.input_fd(i)`` argument replaced by its prefix
+    and the number of the descriptor the i-th input arrives on."""
+    def resolved(arg: str) -> str:
+        if not isinstance(arg, InputArgument):
+            return arg
+        if arg.index >= len(descriptors):
+            raise ValueError(f"argv names input {arg.index}, but the command has {len(descriptors)}")
+        return f"{arg.prefix}{descriptors[arg.index]}"
 
-    return tuple(_INPUT.sub(number, arg) for arg in argv)
+    return tuple(resolved(arg) for arg in argv)
 
 
 async def _feed(descriptor: int, data: bytes) -> None:

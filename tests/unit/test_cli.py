@@ -160,3 +160,16 @@ def test_slurm_conf_without_jwt_key(tmp_path):
     result = run("-f", str(conf), "--allow-root", "127.0.0.1:0")
     assert result.returncode == 1
     assert "no JWT key" in result.stderr
+
+
+def test_limits_of_issue_8_and_their_defaults():
+    config, _ = config_from([], {})
+    assert config.max_body_size == 50 * 1024 * 1024
+    assert config.forwarded_allow_ips == []  # no proxy trusted unless named
+    assert config.user_command_share() == 4  # half of -t 8
+    config, _ = config_from(["-t", "6", "--max-user-commands", "5", "--max-body-size", "1000",
+                             "--max-command-output", "2000", "--forwarded-allow-ips", "10.0.0.1, 10.0.1.0/24"], {})
+    assert (config.user_command_share(), config.max_body_size, config.max_command_output) == (5, 1000, 2000)
+    assert config.forwarded_allow_ips == ["10.0.0.1", "10.0.1.0/24"]
+    with pytest.raises(UsageError):
+        config_from(["--max-body-size", "0"], {})

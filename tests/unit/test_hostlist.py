@@ -150,3 +150,21 @@ def test_bad_bodies_are_refused_before_scontrol_runs(fake_slurm, path, payload, 
     [error] = response.json()["errors"]
     assert f"{field!r}" in error["description"]
     assert not (folder / "scontrol.argv").exists()
+
+
+@pytest.mark.parametrize("expression, count", [
+    ("n[1-3],x[01-02],gpu1", 6), ("n[1,3,5-7]x", 5), ("a[1-2]b[1-3]", 6), ("", 0), ("n[3-1]", 1),
+    ("n[1-65536]", 65_536), ("n[1-65537]", 65_537), ("a[0-7999]b[0-999]", 65_537),
+    ("a[0-9999]b[0-9999]", 65_537), ("n[1-40000],m[1-40000]", 65_537),
+])
+def test_size_counts_without_expanding_and_stops_past_the_cap(expression, count):
+    assert hostlist.size(expression) == count
+
+
+def test_an_expression_past_the_cap_is_refused_before_scontrol_runs():
+    from server.slurm.commands.scontrol_misc import HostlistTooLarge, ScontrolHostnames
+
+    with pytest.raises(HostlistTooLarge) as refused:
+        ScontrolHostnames("a[0-7999]b[0-999]")
+    assert refused.value.status == 400 and "65536" in refused.value.description
+    assert ScontrolHostnames("n[1-65536]").argv()[-1] == "n[1-65536]"

@@ -2,6 +2,7 @@
 one place impersonation is decided), data handed over on extra pipes, and
 the SIGINT a command gets before its timeout to clean up after itself."""
 
+import ast
 import os
 import pwd
 import sys
@@ -125,6 +126,19 @@ async def test_inputs_arrive_on_pipes_named_in_argv():
     assert first == f"{len(small)} {small!r}"
     assert second.startswith("300003 ")
     assert all("\0" not in arg for arg in result.argv)
+
+
+async def test_a_request_value_cannot_pass_for_an_input_argument():
+    """Finding 6 of issue 8: a job comment reading like the runner's
+    placeholder was replaced by a descriptor number."""
+    lookalike = str(Command.input_fd(0, "--comment="))
+    command = Python("import sys; print(sys.argv[1:])", lookalike, "<input 0>",
+                     Command.input_fd(0, "--export-file="), inputs=(b"x",))
+    result = await Runner().run(command)
+    assert result.ok, result.stderr
+    printed = ast.literal_eval(result.stdout)
+    assert printed[:2] == [lookalike, "<input 0>"]
+    assert printed[2].removeprefix("--export-file=").isdigit()
 
 
 async def test_an_unreplaced_input_placeholder_never_reaches_a_process():

@@ -137,3 +137,43 @@ async def test_with_no_window_only_simultaneous_reads_are_shared():
     assert runner.executed == 1
     await runner.run(python(code))
     assert runner.executed == 2
+
+
+async def test_one_user_holds_at_most_their_share_of_the_slots():
+    """Finding 4 of issue 8: eight sallocs of one user took all eight slots
+    and another user's /ping/ waited for them."""
+    runner = Runner(max_concurrent=4, max_per_user=2)
+    slow = "import time; time.sleep(4)"
+    alice = Identity("srp_alice", "t")
+    hogging = asyncio.gather(*(runner.run(python(slow, read_only=False), alice) for _ in range(6)))
+    await asyncio.sleep(0.3)
+    started = asyncio.get_running_loop().time()
+    result = await runner.run(python("print('pong')"), Identity("srp_bob", "t"))
+    assert result.stdout.strip() == "pong"
+    assert asyncio.get_running_loop().time() - started < 2.5  # not behind alice's 4 s
+    await hogging
+
+
+async def test_a_read_whose_caller_has_gone_is_ended(tmp_path):
+    marker = tmp_path / "finished"
+    runner = Runner()
+    code = f"import time; time.sleep(1.5); open({str(marker)!r}, 'w').write('x')"
+    waiting = asyncio.ensure_future(runner.run(python(code), Identity("srp_alice", "t")))
+    await asyncio.sleep(0.5)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await asyncio.sleep(1.5)
+    assert not marker.exists()
+    assert not runner._children
+
+
+async def test_output_past_the_bound_is_an_error_not_an_answer():
+    from server.slurm.runner import CommandOutputTooLarge
+
+    runner = Runner(max_output=100_000)
+    with pytest.raises(CommandOutputTooLarge):
+        await runner.run(python("import sys; sys.stdout.write('x' * 10_000_000)"))
+    fits = await runner.run(python("import sys; sys.stdout.write('x' * 99_000)"))
+    assert len(fits.stdout) == 99_000
+    assert not runner._children

@@ -1,5 +1,7 @@
 """`sacctmgr -n -P` output of Slurm 22.05.8, as the live cluster printed it."""
 
+import pytest
+
 from server.convert.sacctmgr_text import rows, split_list
 
 
@@ -17,3 +19,14 @@ def test_a_pipe_in_the_last_field_and_short_lines():
 
 def test_lists():
     assert split_list("normal,high") == ["normal", "high"] and split_list("") == []
+
+
+@pytest.mark.parametrize("name", ["x\n", "x\r", "a\tb", "x\x00", "x\x1b[2J", "x\x7f"])
+def test_a_name_with_a_newline_or_control_character_is_refused(name):
+    """Finding 6 of issue 8: `$` let "x\\n" through, and the QOS made with it
+    broke every later listing."""
+    from server.convert.sacctmgr_values import FieldError, name_argument
+
+    with pytest.raises(FieldError):
+        name_argument(name, "name")
+    assert name_argument("x", "name") == "x"

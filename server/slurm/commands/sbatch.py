@@ -83,7 +83,7 @@ class Sbatch(Command):
             argv.extend(component.options)
             argv.append("--export=ALL")
             if self.mode == RUNUSER:
-                argv.append(f"--export-file={self.input_fd(index)}")
+                argv.append(self.input_fd(index, "--export-file="))
         return argv
 
     def source(self) -> str:

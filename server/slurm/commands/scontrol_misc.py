@@ -4,11 +4,22 @@ node layout a job's resource map needs."""
 from __future__ import annotations
 
 from server.convert import hostlist, scontrol_text
-from server.slurm.command import Command
+from server.slurm.command import Command, SlurmError
+from server.slurm.errno import by_name
 
 
 class HostlistRejected(Exception):
     """scontrol found the host list unusable; the reason is its own."""
+
+
+class HostlistTooLarge(SlurmError):
+    """A host list naming more hosts than we expand: the client's error."""
+
+    def __init__(self, expression: str):
+        shown = expression if len(expression) <= 80 else expression[:77] + "..."
+        known = by_name("ESLURM_REST_FAIL_PARSING")
+        super().__init__(f"Host list {shown!r} {hostlist.TOO_MANY}", number=known.number if known else None,
+                         source="hostlist", status=400)
 
 
 class ScontrolReconfigure(Command):
@@ -31,6 +42,9 @@ class ScontrolHostnames(Command):
     `--` keeps an expression starting with '-' from being read as an option."""
 
     def __init__(self, expression: str):
+        # Counted before anything is expanded: 33 bytes can name 10^8 hosts.
+        if hostlist.size(expression) > hostlist.MAX_HOSTNAMES:
+            raise HostlistTooLarge(expression)
         self.expression = expression
 
     def argv(self):

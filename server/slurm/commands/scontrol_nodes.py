@@ -140,20 +140,3 @@ class ScontrolDeleteNodes(_ScontrolNodeCommand):
         if not result.ok:
             raise self.failure(result, f"Failure to delete node {self.names}")
 
-
-class ScontrolHostnames(_ScontrolNodeCommand):
-    """`scontrol show hostnames EXPR`: a hostlist expression expanded, locally
-    (no RPC)."""
-
-    what = "scontrol show hostnames"
-
-    def __init__(self, expression: str):
-        self.expression = expression
-
-    def argv(self):
-        return ["scontrol", "--", "show", "hostnames", self.expression]
-
-    def parse(self, result) -> list[str]:
-        if not result.ok:
-            raise self.failure(result, f"Unable to read the node list {self.expression!r}")
-        return [line.strip() for line in result.stdout.splitlines() if line.strip()]
