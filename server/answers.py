@@ -32,7 +32,7 @@ import orjson
 from starlette.responses import Response
 
 from server import media
-from server.envelope import client_source
+from server.envelope import DocumentResponse, client_source
 
 # Unguessable, so no Slurm output can contain it.
 PLACEHOLDER = f"srp-client-source-{secrets.token_hex(16)}"
@@ -92,7 +92,7 @@ class Answers:
         request = call.request
         key = self.key(call)
         if key is None:
-            return finish(await produce(), request, call)
+            return finish(await rendered(await produce()), request, call)
         entry = self._entries.get(key)
         if entry is not None and entry.writes == self.runner.writes:
             in_flight = not entry.future.done()  # as fresh as any we would start now
@@ -124,7 +124,7 @@ class Answers:
         started = time.monotonic()
         answer = None
         try:
-            response = await produce()
+            response = await rendered(await produce())
             answer = template(response, call, min(call.data_since or started, started))
             if answer is None or answer.status != 200 or entry.writes != self.runner.writes:
                 answer = None  # not worth sharing; those waiting make their own
@@ -154,11 +154,26 @@ class Answers:
             self._entries.popitem(last=False)
 
 
+async def rendered(response):
+    """The response with its body written: a handler's document is written
+    in a thread (envelope.DocumentResponse), so that a large one holds up
+    no one else."""
+    if isinstance(response, DocumentResponse) and not response.body:
+        await asyncio.to_thread(response.render_now)
+    return response
+
+
+def _body(response: Response) -> bytes:
+    if isinstance(response, DocumentResponse) and not response.body:
+        return response.render_now()  # small: errors made after the handler
+    return bytes(response.body)
+
+
 def template(response, call, data_since: float) -> Answer | None:
     """The handler's response as an Answer: JSON with exactly one placeholder."""
     if not isinstance(response, Response) or response.media_type != media.JSON:
         return None
-    body = bytes(response.body)
+    body = _body(response)
     if body.count(_PLACEHOLDER) != 1:
         return None
     head, tail = body.split(_PLACEHOLDER)
@@ -181,7 +196,7 @@ def finish(response, request, call) -> Response:
     a successful GET, gzip if the client accepts it."""
     if not isinstance(response, Response):
         return response
-    body = bytes(response.body)
+    body = _body(response)
     headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
     headers["Vary"] = VARY
     if request.method == "GET" and response.status_code == 200:

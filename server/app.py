@@ -116,6 +116,9 @@ def create_app(config: Config) -> AsyncApp:
     # Before connexion's exception handling, so that they see every answer;
     # the gate first, so that an unknown caller waits for no turn and sends
     # no body that is read.
+    if metrics:  # outermost: requests refused by those below are counted too
+        app.add_url_rule(PATH, "metrics", metrics.endpoint)
+        app.add_middleware(RequestMetrics, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics)
     app.add_middleware(AuthenticationGate, position=MiddlewarePosition.BEFORE_EXCEPTION,
                        verifier=verifier, local_allowed=anonymous)
     if config.max_connections:
@@ -124,9 +127,6 @@ def create_app(config: Config) -> AsyncApp:
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal,
                        max_body_size=config.max_body_size)
     app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)
-    if metrics:
-        app.add_url_rule(PATH, "metrics", metrics.endpoint)
-        app.add_middleware(RequestMetrics, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics)
     return app
 
 

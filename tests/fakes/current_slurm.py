@@ -31,3 +31,21 @@ def headers(user: str = "root") -> dict:
 
 def recorded(name: str) -> dict:
     return json.loads((RECORDED / name).read_text())
+
+
+# Users the fake host knows, beside its real ones: tests that tell two
+# callers apart need two users, and the server refuses unknown ones.
+FAKE_USERS = ("alice", "bob")
+
+
+def know_fake_users(monkeypatch) -> None:
+    import pwd
+
+    real = pwd.getpwnam
+
+    def getpwnam(name):
+        if name in FAKE_USERS:
+            return pwd.struct_passwd((name, "x", 60000 + FAKE_USERS.index(name), 60000, "", "/", "/bin/sh"))
+        return real(name)
+
+    monkeypatch.setattr(pwd, "getpwnam", getpwnam)

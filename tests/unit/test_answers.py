@@ -15,7 +15,7 @@ from server.answers import Answers
 from server.app import create_app
 from server.slurm.runner import Identity
 from server.config import Config
-from tests.fakes.current_slurm import FAKE_BIN, headers, recorded, write_slurm_conf
+from tests.fakes.current_slurm import FAKE_BIN, headers, know_fake_users, recorded, write_slurm_conf
 
 API = "/slurm/v0.0.44"
 WINDOW = 2.0
@@ -26,6 +26,7 @@ def slurm(tmp_path, monkeypatch):
     """(set_jobs, client): an app sharing answers for WINDOW seconds;
     set_jobs(name) makes squeue print one job of that name."""
     monkeypatch.setenv("PATH", f"{FAKE_BIN}:/usr/bin:/bin")
+    know_fake_users(monkeypatch)
     conf = write_slurm_conf(tmp_path)
     monkeypatch.setenv("SLURM_CONF", str(conf))
     original = recorded("slurm-jobs.json")
