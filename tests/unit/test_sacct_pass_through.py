@@ -159,3 +159,12 @@ def test_instances_of_a_current_slurm_are_what_sacctmgr_prints(fake_slurm):
     argv = (folder / "sacctmgr.argv").read_text().split("\n")
     assert argv == ["--json=v0.0.44", "show", "instance", "Nodes=g-cl1", "Start=2026-01-01"]
     validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/instances/", body)
+
+
+def test_one_instance_of_several_is_an_ambiguous_query(fake_slurm):
+    folder, client = fake_slurm
+    (folder / "sacctmgr.json").write_text((DATA_25 / "sacctmgr-show-instance.json").read_text())
+    response = client.get(f"{API}/instance/", headers=headers())
+    assert response.status_code == 500
+    [error] = response.json()["errors"]
+    assert error["error_number"] == 9211 and error["source"] == "_dump_instance_cond"

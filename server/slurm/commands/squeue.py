@@ -23,6 +23,10 @@ class SqueueJson(Command):
 
     def argv(self):
         argv = ["squeue", f"--json={self.data_parser}" if self.data_parser else "--json"]
+        if self.data_parser:
+            # A current squeue leaves out finished jobs slurmctld still keeps
+            # (22.05's JSON did not); slurmrestd lists them.
+            argv.append("--states=all")
         if self.flags in FLAG_OPTIONS:
             argv.append(FLAG_OPTIONS[self.flags])
         return argv
