@@ -31,7 +31,7 @@ DIFFERENCES: list[tuple[str, str, str]] = [
     ("GET /slurm/v0.0.44/diag/", "statistics.*", "slurmctld's counters move with every RPC, ours included"),
     ("GET /slurmdb/v0.0.44/diag/", "statistics.*", "slurmdbd's counters move with every RPC"),
     ("GET */ping/", "pings[*].latency", "a time measured at each ping"),
-    ("GET *", "last_update.number", "the time of slurmctld's last change, which moves between reads"),
+    ("*", "last_update.number", "the time of slurmctld's last change, which moves between reads"),
     ("GET /slurm/v0.0.44/job*", "jobs[*].last_sched_evaluation.number", "moves as slurmctld schedules"),
     # Deliberate improvements
     ("GET /slurm/v0.0.44/job*", "jobs[*].job_resources", "slurmrestd prints null, which SchedMD's "

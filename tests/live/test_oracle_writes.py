@@ -76,7 +76,8 @@ def cleanup(cluster):
             if ids:
                 cluster.cancel(*map(int, ids))
         for entity in ("user", "qos", "account"):
-            cluster.run("sacctmgr", "-i", "delete", entity, "where", f"name=t-or-{name}", check=False)
+            cluster.run("sacctmgr", "-i", "delete", entity, "where", f"name=t-or-{name},t-or-deny-{name}",
+                        check=False)
 
 
 def test_qos_with_a_memory_limit(pair, same_state):
@@ -98,6 +99,8 @@ def test_account_user_without_association_and_association(pair, same_state):
     # what depends on such a user: its association, once the account has one
     pair("POST", f"{DB}/associations/", {"associations": [{"account": "t-or-WHO", "cluster": "srp"}]},
          expect=200)
+    # a WCKey of that user (of its own: a WCKey can become the user's default)
+    pair("POST", f"{DB}/wckeys/", {"wckeys": [{"name": "t-or-WHO", "user": "t-or-WHO", "cluster": "srp"}]})
     pair("POST", f"{DB}/associations/", {"associations": [{"account": "t-or-WHO", "user": "t-or-WHO",
                                                            "cluster": "srp"}]}, expect=200)
     same_state("POST /slurmdb/v0.0.44/associations/", f"{DB}/associations/?account=t-or-WHO")
@@ -139,3 +142,20 @@ def test_a_held_job_updated_and_cancelled(pair, oracle, auth):
     pair("DELETE", paths, user=ALICE, expect=200, operation="DELETE /slurm/v0.0.44/job/{job_id}")
     theirs, ours = (send_get(path) for path in paths)
     assert theirs["job_state"] == ours["job_state"] and "CANCELLED" in ours["job_state"]
+
+
+def test_writes_slurmdbd_denies_an_ordinary_user(pair):
+    # the status slurmrestd of this release gives a refusal (25.11: 500)
+    for path, body in ((f"{DB}/qos/", {"qos": [{"name": "t-or-deny-WHO"}]}),
+                       (f"{DB}/accounts/", {"accounts": [{"name": "t-or-deny-WHO", "description": "d",
+                                                          "organization": "o"}]})):
+        a, b = pair("POST", path, body, user=ALICE)
+        assert a["errors"] and b["errors"]
+
+
+def test_host_lists(pair):
+    for path, body in (("/util/v0.0.44/hostnames", {"hostlist": "n[1-3]"}),
+                       ("/util/v0.0.44/hostlist", {"hostnames": ["n1", "n2", "n3"]})):
+        a, b = pair("POST", path, body, expect=200)
+        a.pop("meta", None), b.pop("meta", None)
+        assert a == b
