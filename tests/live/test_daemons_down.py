@@ -1,7 +1,7 @@
 """A failure Slurm reports, even inside JSON printed with exit status 0, is
 answered as slurmrestd answers it when slurmctld or slurmdbd is down: 502,
-error 1800 (controller) or the database's connection error, never a
-200 with an empty list.
+with error 1800 (controller) or 7000 (slurmdbd), never a 200 with an empty
+list.
 
 The daemons are shared with other tests, so they are not stopped: this
 server reads a copy of slurm.conf whose slurmctld and slurmdbd ports have
@@ -49,3 +49,11 @@ def test_jobs_with_slurmctld_down_is_502_error_1800(unreachable, auth, user):
     assert error["error_number"] == CONTROLLER_DOWN
     assert error["error"] == "Unable to contact slurm controller (connect failure)"
     assert body["jobs"] == []
+
+
+@pytest.mark.parametrize("path", ["/slurmdb/v0.0.44/jobs/", "/slurmdb/v0.0.44/accounts/"])
+def test_slurmdbd_down_is_502_error_7000(unreachable, auth, path):
+    response = httpx.get(f"{unreachable.url}{path}", headers=auth(ADMIN), timeout=60)
+    assert response.status_code == 502, response.text
+    [error] = response.json()["errors"]
+    assert (error["error_number"], error["error"]) == (7000, "Unable to connect to database")

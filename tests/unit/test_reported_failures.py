@@ -92,3 +92,15 @@ def test_sacct_nothing_found_is_still_harmless():
     nothing = (DATA / "sacct" / "nothing-found.json").read_text()
     call, _ = call_with({"sacct": (nothing,)})
     assert asyncio.run(call.run(SacctJson([])))["jobs"] == []
+
+
+@pytest.mark.parametrize("stderr", [
+    "sacct: error: Problem talking to the database: Connection refused\n",  # 22.05 and 25.11
+    "sacctmgr: error: Sending PersistInit msg: Connection refused\n",
+])
+def test_slurmdbd_unreachable_is_error_7000_with_status_502(stderr):
+    # what slurmrestd 25.11 answered with slurmdbd stopped (measured)
+    call, _ = call_with({"sacct": ("", 1, stderr)})
+    error = failure_of(call, SacctJson([]))
+    assert (error.number, error.status) == (7000, 502)
+    assert error.error == "Unable to connect to database"
