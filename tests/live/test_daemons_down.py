@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from conftest import ADMIN, ALICE, Cluster, start_server, stop_server
+from tests.oracle import oracle_url
 
 CONTROLLER_DOWN = 1800
 
@@ -29,6 +30,11 @@ def closed_port() -> int:
 
 @pytest.fixture(scope="module")
 def unreachable(cluster, tmp_path_factory):
+    if oracle_url():
+        # a current Slurm's commands list their data parsers only once the
+        # daemons answer, so slurmrestpy cannot start without them there;
+        # test_oracle_daemons_down stops that cluster's daemons instead
+        pytest.skip("a current Slurm: covered by test_oracle_daemons_down")
     text = cluster.slurm_conf.read_text()
     for key in ("SlurmctldPort", "AccountingStoragePort"):
         text = re.sub(rf"^{key}=\S+$", f"{key}={closed_port()}", text, flags=re.M)
