@@ -51,7 +51,6 @@ DIFFERENCES: list[tuple[str, str, str]] = [
                                                     "description requires, empty"),
     ("GET /slurm/v0.0.44/jobs/state/", "*", NOT_YET + "25.11's slurmrestd answers {job_id, state} "
                                                  "per job; ours follows 22.05's form"),
-    ("GET /slurm/v0.0.44/resources/*", "<status>", NOT_YET + "a pending job's layout: slurmrestd 200, ours 500"),
     ("GET /slurmdb/v0.0.44/jobs/", "jobs*", NOT_YET + "sacct's default time window selects other jobs"),
     ("GET /slurmdb/v0.0.44/wckeys/", "<status>", NOT_YET + "an ordinary user: slurmrestd 500 (2002), "
                                                           "ours 200 with no WCKeys"),
