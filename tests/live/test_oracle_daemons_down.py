@@ -13,7 +13,7 @@ import time
 import pytest
 
 from conftest import ADMIN, CLUSTER_DIR
-from tests.oracle import oracle, send  # noqa: F401 (oracle is a fixture)
+from tests.oracle import document, oracle, send  # noqa: F401 (oracle is a fixture)
 
 
 def stopped(cluster, daemon: str, ready: list[str]):
@@ -57,5 +57,5 @@ def test_a_stopped_daemon_answers_as_slurmrestd(oracle, server, auth, cluster, d
                    for path in paths]
     for theirs, ours in answers:
         assert ours.status_code == theirs.status_code == 502, (theirs.text[:800], ours.text[:800])
-        assert [e["error_number"] for e in ours.json()["errors"]] == \
-            [e["error_number"] for e in theirs.json()["errors"]]
+        assert [e["error_number"] for e in document(ours)["errors"]] == \
+            [e["error_number"] for e in document(theirs)["errors"]]

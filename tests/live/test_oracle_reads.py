@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from conftest import ADMIN, ALICE
-from tests.oracle import allowed, differences, oracle, send  # noqa: F401 (oracle is a fixture)
+from tests.oracle import allowed, differences, document, oracle, send  # noqa: F401 (oracle is a fixture)
 
 DB, CTL = "/slurmdb/v0.0.44", "/slurm/v0.0.44"
 
@@ -52,5 +52,5 @@ def test_a_read_answers_as_slurmrestd(oracle, server, auth, objects, path, user)
     if ours.status_code != theirs.status_code and allowed(operation, "<status>"):
         return
     assert ours.status_code == theirs.status_code, (theirs.text[:2000], ours.text[:2000])
-    found = differences(operation, theirs.json(), ours.json())
+    found = differences(operation, document(theirs), document(ours))
     assert not found, "\n".join(found[:60])

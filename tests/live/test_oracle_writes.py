@@ -13,7 +13,7 @@ import uuid
 import pytest
 
 from conftest import ADMIN, ALICE
-from tests.oracle import allowed, differences, oracle, send  # noqa: F401 (oracle is a fixture)
+from tests.oracle import allowed, differences, document, oracle, send  # noqa: F401 (oracle is a fixture)
 
 DB, CTL = "/slurmdb/v0.0.44", "/slurm/v0.0.44"
 TAG = uuid.uuid4().hex[:6]
@@ -37,11 +37,11 @@ def pair(oracle, server, auth):
         theirs = send(oracle, method, paths[0], auth(user), bodies[0])
         ours = send(server.url, method, paths[1], auth(user), bodies[1])
         if ours.status_code != theirs.status_code and allowed(operation, "<status>"):
-            return theirs.json(), ours.json()
+            return document(theirs), document(ours)
         assert ours.status_code == theirs.status_code, (operation, theirs.text[:1500], ours.text[:1500])
         if expect is not None:
             assert theirs.status_code == expect, theirs.text[:1500]
-        a, b = theirs.json(), ours.json()
+        a, b = document(theirs), document(ours)
         assert [w["description"] for w in b.get("warnings", [])] == \
             [w["description"] for w in a.get("warnings", [])] or allowed(operation, "warnings"), (a, b)
         assert [e["error_number"] for e in b.get("errors", [])] == [e["error_number"] for e in a.get("errors", [])]
@@ -55,8 +55,8 @@ def same_state(oracle, auth):
     """Read both sides' objects back through slurmrestd and compare."""
 
     def check(operation, path, user=ADMIN):
-        theirs = send(oracle, "GET", fill(path, "o"), auth(user)).json()
-        ours = json.loads(json.dumps(send(oracle, "GET", fill(path, "p"), auth(user)).json())
+        theirs = document(send(oracle, "GET", fill(path, "o"), auth(user)))
+        ours = json.loads(json.dumps(document(send(oracle, "GET", fill(path, "p"), auth(user))))
                           .replace(f"{TAG}-p", f"{TAG}-o"))
         found = differences(f"STATE {operation}", theirs, ours)
         assert not found, "\n".join(found[:40])
@@ -124,7 +124,7 @@ def test_reservation_of_a_whole_partition_then_updated(pair, same_state):
 
 def test_a_held_job_updated_and_cancelled(pair, oracle, auth):
     def send_get(path):
-        [job] = send(oracle, "GET", path, auth(ALICE)).json()["jobs"]
+        [job] = document(send(oracle, "GET", path, auth(ALICE)))["jobs"]
         return job
 
     job = {"name": "t-or-WHO", "script": "#!/bin/sh\nsleep 60", "current_working_directory": "/tmp",
