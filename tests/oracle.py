@@ -54,7 +54,7 @@ DIFFERENCES: list[tuple[str, str, str]] = [
                                                     "description requires, empty"),
     ("GET /slurm/v0.0.44/jobs/state/", "*", NOT_YET + "25.11's slurmrestd answers {job_id, state} "
                                                  "per job; ours follows 22.05's form"),
-    ("GET /slurmdb/v0.0.44/jobs/", "jobs*", NOT_YET + "sacct's default time window selects other jobs"),
+    ("GET /slurmdb/v0.0.44/jobs/", "jobs*", NOT_YET + "another selection of jobs than slurmrestd's (cause not found)"),
     ("GET /slurmdb/v0.0.44/wckeys/", "<status>", NOT_YET + "an ordinary user: slurmrestd 500 (2002), "
                                                           "ours 200 with no WCKeys"),
     ("GET /slurmdb/v0.0.44/config", "<status>", NOT_YET + "an ordinary user: slurmrestd 500 (2002 on "
