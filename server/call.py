@@ -9,8 +9,11 @@ from typing import Any
 
 from server import answers, envelope
 from server.slurm.command import Command, SlurmError
+from server.slurm.commands.scontrol import ScontrolPing
 from server.slurm.runner import CommandNotFound, CommandOutputTooLarge, CommandTimeout, Identity
 from server.slurm.errno import by_name
+
+CONTROLLER_UNREACHABLE = "SLURMCTLD_COMMUNICATIONS_CONNECTION_ERROR"
 
 
 class Call:
@@ -47,7 +50,22 @@ class Call:
             raise SlurmError(str(error), source=command.source(), status=500) from None
         if result.started and (self.data_since is None or result.started < self.data_since):
             self.data_since = result.started
-        return command.parse(result)
+        try:
+            return command.parse(result)
+        except SlurmError as error:
+            # A failure Slurm reported without its cause (22.05's JSON says
+            # -1): slurmrestd's 1800 (status 502) when slurmctld is down.
+            if error.cause_unknown and command.daemon() == "slurmctld" and await self._controller_down():
+                raise SlurmError(error.description, number=_number(CONTROLLER_UNREACHABLE),
+                                 source=error.source) from None
+            raise
+
+    async def _controller_down(self) -> bool:
+        try:
+            pings = await self.run(ScontrolPing())
+        except SlurmError:
+            return False
+        return bool(pings) and not any(ping["responding"] for ping in pings)
 
     def warn(self, description: str, source: str = "slurmrestpy") -> None:
         self.warnings.append(envelope.warning(description, source))

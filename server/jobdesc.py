@@ -386,6 +386,23 @@ def _memory_binding(desc: dict) -> list[str]:
     return ["--mem-bind=" + ",".join((["verbose"] if verbose else []) + words)]
 
 
+def _priority(desc: dict) -> list[str]:
+    # sbatch takes --priority=0 for "not given"; slurmctld holds a job whose
+    # priority is 0, which is what --hold asks for.
+    number = no_val(desc["priority"], "priority")
+    if number is None:
+        return []
+    return ["--hold"] if number == "0" else [f"--priority={number}"]
+
+
+def held(desc: dict) -> bool:
+    """Does the description submit a held job (hold, or priority 0)?"""
+    if desc.get("hold") is True:
+        return True
+    priority = desc.get("priority")
+    return given(priority) and no_val(priority, "priority") == "0"
+
+
 def _distribution(desc: dict) -> list[str]:
     method = desc.get("distribution")
     plane = desc.get("distribution_plane_size")
@@ -458,7 +475,7 @@ SUBMIT: tuple = (
     Option("overcommit", "--overcommit", flag_if_true),
     Option("partition", "--partition"),
     Group(("distribution", "distribution_plane_size"), _distribution),
-    Option("priority", "--priority", count),
+    Group(("priority",), _priority),
     Option("profile", "--profile", enum_list(PROFILES)),
     Option("qos", "--qos"),
     Option("reboot", "--reboot", flag_if_true),

@@ -87,11 +87,21 @@ async def post_job_submit(call, body=None):
     submitted = await call.run(Sbatch(components, first_script))
     for warning in submitted.warnings:
         call.warn(warning, "sbatch")
+    if any(jobdesc.held(desc) for desc in descs):
+        _warn_held(call)
     return call.respond({
         "job_id": submitted.job_id,
         "step_id": "batch",
         "job_submit_user_msg": submitted.user_message,
     })
+
+
+def _warn_held(call) -> None:
+    """slurmctld accepts a held job with ESLURM_JOB_HELD, which slurmrestd
+    passes on as these two warnings (sbatch prints nothing)."""
+    message = by_name("ESLURM_JOB_HELD").message
+    call.warn(f"Job submission resulted in non-zero return code: {message}", "slurm_submit_batch_job()")
+    call.warn(message, "slurm_submit_batch_job()")
 
 
 async def post_job_allocate(call, body=None):

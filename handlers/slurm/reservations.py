@@ -10,8 +10,8 @@ v0.0.44 property 22.05 lacks, a new reservation without start or users,
 ...) is answered 400 naming the property and changes nothing. A list is
 then applied in order; when Slurm refuses one, the others are still
 applied (as slurmrestd does) and the answer has one error per refused
-description and one warning per applied one, so nothing done goes
-unreported.
+description (and a warning counting the applied ones), so nothing done
+goes unreported. A success carries no warning, as in slurmrestd.
 """
 
 from __future__ import annotations
@@ -165,9 +165,6 @@ async def _apply(call, plans: list[_Plan], *, report: bool = False):
             failures.append(error)
             continue
         applied.append(plan)
-        if report:
-            call.warn(f"{plan.label()}: reservation {'updated' if plan.update else 'created'}",
-                      "scontrol update reservation" if plan.update else "scontrol create reservation")
     if failures and report and applied:
         call.warn(f"{len(applied)} of {len(plans)} reservation descriptions were applied, "
                   f"{len(failures)} refused (see errors)", "slurmrestpy")

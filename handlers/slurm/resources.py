@@ -7,8 +7,8 @@ caller's PrivateData applies: a job they may not see is "Invalid job id")
 and the allocated nodes' layout (`scontrol -o show node`); see
 ``server.convert.resources``. `job_id` may name an array task (123_4) or a
 heterogeneous component (123+1); a plain id is the record of that id. A job
-that holds no resources (pending, or ended) has an empty layout and a
-warning."""
+that holds no resources (pending, or ended) is answered as slurmrestd
+answers it: "Job is not running" (status 500)."""
 
 from handlers.slurm.jobs import read_jobs
 from server.convert import resources
@@ -28,9 +28,8 @@ async def get_resources(call, job_id):
                          source="slurm_get_resource_layout()")
     allocation = ((job.get("job_resources") or {}).get("nodes") or {}).get("allocation") or []
     if not allocation:
-        state = ",".join(job.get("job_state") or []) or "unknown"
-        call.warn(f"JobId={job_id} holds no resources (job state {state})", "slurm_get_resource_layout()")
-        return call.respond({"nodes": []})
+        raise SlurmError(f"Unable to query JobId={job_id}", number=by_name("ESLURM_JOB_NOT_RUNNING").number,
+                         source="_handle_get")
     names = ",".join(node.get("name", "") for node in allocation if node.get("name"))
     try:
         layouts = resources.node_layouts(await call.run(ScontrolShowNodes(names)))

@@ -432,7 +432,9 @@ def _check_creation(desc, flags, *, start, end, duration) -> None:
         _joined(desc, "node_list"), _joined(desc, "licenses"),
         desc.get("burst_buffer"), desc.get("tres"),
     ))
-    if not has_resources:
+    # Without resources, a partition stands for all of its nodes (Slurm
+    # itself sets Nodes=ALL and PART_NODES then).
+    if not has_resources and not desc.get("partition"):
         raise _missing("node_list", "a new reservation needs resources: node_list, node_count, "
                                  "core_count, tres, licenses or burst_buffer")
     users, groups = _joined(desc, "users"), _joined(desc, "groups")

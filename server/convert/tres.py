@@ -22,6 +22,11 @@ INT64_MAX = 2 ** 63 - 1
 
 FIELDS = (("type", "Type"), ("name", "Name"), ("id", "ID"))
 
+# Names clients use for a TRES slurmdbd calls otherwise. slurmrestd keeps
+# no such alias: an unknown TRES there voids the whole list it is in
+# (answered 200, no limit stored), so a limit on "memory" is lost.
+ALIASES = {"memory": "mem"}
+
 
 def from_row(row: dict[str, str]) -> dict:
     """One line of `sacctmgr show tres format=Type,Name,ID`. The table holds
@@ -113,7 +118,7 @@ def resolve(item, table: TresTable, where: str) -> dict:
     if not kind:
         raise FieldError(f"{where}.type", "a TRES type (or id) is required")
     wanted = key({"type": kind, "name": item.get("name") or ""})
-    known = table.find(wanted)
+    known = table.find(wanted) or table.find(ALIASES.get(wanted.lower(), ""))
     if known is None:
         raise FieldError(where, f"slurmdbd knows no TRES {wanted} "
                          "(only those in AccountingStorageTRES are tracked)")

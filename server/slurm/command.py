@@ -32,6 +32,9 @@ class SlurmError(Exception):
             description = description[:MAX_DESCRIPTION - 3] + "..."
         super().__init__(description)
         self.description = description
+        # Slurm reported a failure without saying why (22.05's JSON gives
+        # error number -1): the caller may find out (server.call).
+        self.cause_unknown = False
         known = errno.by_number(number) if number is not None else None
         self.number = number if number is not None else -1
         self.error = known.message if known else "Unspecified error"
@@ -97,6 +100,10 @@ class Command:
     def source(self) -> str:
         return " ".join(self.argv()[:2])
 
+    def daemon(self) -> str:
+        """The daemon the command asks: slurmdbd for sacct and sacctmgr."""
+        return "slurmdbd" if self.argv()[0] in ("sacct", "sacctmgr") else "slurmctld"
+
     def failure(self, result, description: str) -> SlurmError:
         """The error a failed command stands for, with Slurm's number where its
         stderr names a known error."""
@@ -109,14 +116,38 @@ class Command:
             source=self.source(),
         )
 
-    def json_output(self, result, description: str) -> dict:
+    def json_output(self, result, description: str, *, harmless: tuple[int, ...] = ()) -> dict:
+        """The document a command printed; a failure it reports inside it
+        (its `errors`, even with exit status 0, as 22.05's squeue does when
+        slurmctld is down) raises, but for error numbers in ``harmless``."""
         if not result.ok:
             raise self.failure(result, description)
         try:
-            return orjson.loads(result.stdout)
+            document = orjson.loads(result.stdout)
         except ValueError as error:
             raise SlurmError(f"{description}: unreadable JSON from {result.argv[0]}: {error}",
                              source=self.source()) from None
+        errors = document.get("errors") if isinstance(document, dict) else None
+        for entry in errors if isinstance(errors, list) else ():
+            if isinstance(entry, dict) and reported_number(entry) not in harmless:
+                raise self.reported_failure(entry, description)
+        return document
+
+    def reported_failure(self, entry: dict, description: str) -> SlurmError:
+        """The error of one entry of a command's JSON `errors` (v0.0.38's
+        sinfo names its number `errno`, every other `error_number`)."""
+        number = reported_number(entry)
+        known = number is not None and number >= 0  # 0: slurmrestd's "No error", status 200
+        error = SlurmError(entry.get("description") or (known and entry.get("error")) or description,
+                           number=number if known else None,
+                           source=entry.get("source") or self.source())
+        error.cause_unknown = not known
+        return error
+
+
+def reported_number(entry: dict) -> int | None:
+    number = entry.get("error_number", entry.get("errno"))
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
 
 
 def _last_line(text: str) -> str:

@@ -719,6 +719,12 @@ def _match_line(line: str) -> SlurmErrno | None:
     return best
 
 
+# What the client commands print, in their own words, when slurmdbd does not
+# answer; slurmrestd answers the same with ESLURM_DB_CONNECTION (502).
+_DBD_UNREACHABLE = ("Sending PersistInit msg: Connection refused",
+                    "Problem talking to the database: Connection refused")
+
+
 def from_message(text: str) -> SlurmErrno | None:
     """The Slurm error whose ``slurm_strerror`` text appears in ``text``.
 
@@ -734,6 +740,8 @@ def from_message(text: str) -> SlurmErrno | None:
         found = _match_line(line)
         if found is not None:
             return found
+    if any(words in text for words in _DBD_UNREACHABLE):
+        return by_name("ESLURM_DB_CONNECTION")
     return None
 
 

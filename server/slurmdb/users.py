@@ -10,9 +10,11 @@ POST /accounts/ set them). ``delete_user`` removes a user;
 ``add_users_with_assocs`` is POST /users_association/. /slurmdb/config uses
 the same functions.
 
-Slurm 22.05 keeps no user without an association, so a new user needs a
-default account: the user is added with an association to it on this
-cluster.
+A new user with a default account is added with an association to it on
+this cluster. One without is added as slurmrestd adds it, with no
+association: sacctmgr adds a user only with an association or a WCKey, so
+the user is added with a WCKey (their default one, or a stand-in removed
+again at once).
 """
 
 from __future__ import annotations
@@ -172,9 +174,9 @@ async def write_users(call, users: list[dict], field: str = "users") -> None:
             current_name = old
         if current_name not in existing:
             if not user["default_account"]:
-                raise bad_request(f"{where}.default.account",
-                                  f"Slurm {call.slurm.release} keeps no user without an association: "
-                                  "name the account a new user is added to")
+                changes.extend(add_without_association(name, cluster, user["admin_level"],
+                                                       user["default_wckey"]))
+                continue
             if user["default_account"] not in here:
                 raise missing(f"{where}.default.account", f"account {user['default_account']!r} has "
                               f"no association on cluster {cluster!r} for the user's to hang under",
@@ -199,6 +201,24 @@ async def write_users(call, users: list[dict], field: str = "users") -> None:
                               f"with account {wanted!r}", "ESLURM_INVALID_ACCOUNT")
             changes.append(SetUserDefault(name, clusters, setting, wanted))
     await apply(call, changes)
+
+
+# The WCKey a user without association is added with, then removed again.
+STAND_IN_WCKEY = "slurmrestpy-new-user"
+
+
+def add_without_association(name: str, cluster: str, admin_level: str | None,
+                            default_wckey: str | None) -> list[SacctmgrChange]:
+    wckey = default_wckey or STAND_IN_WCKEY
+    extra = [f"AdminLevel={admin_level}"] if admin_level else []
+    if default_wckey:
+        extra.append(f"DefaultWCKey={default_wckey}")
+    changes = [SacctmgrChange("add", "user", [f"Names={name}", f"WCKeys={wckey}", f"Cluster={cluster}",
+                                              *extra], f"add user {name}")]
+    if not default_wckey:
+        changes.append(SacctmgrChange("delete", "user", ["where", f"Name={name}", f"WCKeys={wckey}"],
+                                      f"remove the stand-in WCKey of user {name}"))
+    return changes
 
 
 class SetUserDefault(SacctmgrChange):

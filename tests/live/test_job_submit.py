@@ -43,6 +43,11 @@ def submit(api, auth, job: dict, created: list, *, user=ALICE, script=SCRIPT, st
     return response.json()
 
 
+# what slurmrestd 25.11 warns of a held job (measured)
+HELD_WARNINGS = ["Job submission resulted in non-zero return code: Job is in held state, pending "
+                 "scheduler release", "Job is in held state, pending scheduler release"]
+
+
 def job_record(api, auth, job_id: int, user=ALICE) -> list[dict]:
     response = api.get(f"{API}/job/{job_id}", headers=auth(user))
     assert response.status_code == 200, response.text
@@ -74,6 +79,7 @@ def test_a_held_job_is_the_callers_and_keeps_name_and_script_byte_for_byte(api, 
     assert body["step_id"] == "batch"
     assert body["job_submit_user_msg"] == ""
     assert body["errors"] == []
+    assert [w["description"] for w in body["warnings"]] == HELD_WARNINGS
     [job] = job_record(api, auth, body["job_id"])
     assert job["user_name"] == ALICE
     assert job["name"] == name
@@ -82,6 +88,13 @@ def test_a_held_job_is_the_callers_and_keeps_name_and_script_byte_for_byte(api, 
     assert job["current_working_directory"] == os.path.expanduser(f"~{ALICE}")  # the user's home
     stored = cluster.run("scontrol", "write", "batch_script", str(body["job_id"]), "-").stdout
     assert stored == script
+
+
+def test_priority_zero_holds_the_job_and_warns_as_slurmrestd(api, auth, cluster, created):
+    body = submit(api, auth, {"name": "t-held-zero", "priority": {"set": True, "number": 0}}, created)
+    assert [w["description"] for w in body["warnings"]] == HELD_WARNINGS
+    [job] = job_record(api, auth, body["job_id"])
+    assert "PENDING" in job["job_state"] and job["state_reason"] == "JobHeldUser"
 
 
 def test_options_of_the_description_reach_slurm(api, auth, cluster, created):

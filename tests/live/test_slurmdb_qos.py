@@ -106,6 +106,16 @@ def test_create_read_change_and_delete(api, auth, cluster, names):
     assert sacctmgr_qos(cluster, main, "Name") == ""
 
 
+def test_a_limit_on_memory_is_slurmdbds_mem(api, auth, cluster, names):
+    # slurmrestd answers 200 here and stores no limit at all; we store it
+    limits = {"max": {"tres": {"per": {"job": [{"type": "memory", "count": 2048},
+                                                 {"type": "cpu", "count": 4}]}}}}
+    response = post(api, auth, [{"name": names[0], "limits": limits}])
+    assert response.status_code == 200, response.text
+    assert response.json()["warnings"] == []
+    assert sacctmgr_qos(cluster, names[0], "MaxTRES") == "cpu=4,mem=2G"
+
+
 def test_list_and_its_filters(api, auth, cluster, names):
     main = names[0]
     assert post(api, auth, [{"name": main, "preempt": {"mode": ["CANCEL"]}}]).status_code == 200

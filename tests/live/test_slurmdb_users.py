@@ -134,6 +134,16 @@ def test_an_unprivileged_user_reads_but_cannot_add_or_delete(api, auth, cluster,
     assert sacctmgr(cluster, "users", f"names={names['user']}", "format=User") == names["user"]
 
 
+def test_a_user_without_an_account_is_added_without_association(api, auth, cluster, names):
+    response = post(api, auth, [{"name": names["user"], "administrator_level": ["Operator"]}])
+    assert response.status_code == 200, response.text
+    assert response.json()["warnings"] == [] and response.json()["errors"] == []
+    assert sacctmgr(cluster, "users", f"names={names['user']}",
+                    "format=User,DefaultAccount,DefaultWCKey,AdminLevel") == f"{names['user']}|||Operator"
+    assert sacctmgr(cluster, "associations", f"users={names['user']}", "format=User") == ""
+    assert sacctmgr(cluster, "wckeys", f"users={names['user']}", "format=User") == ""
+
+
 def test_unknown_names_and_bad_input(api, auth, cluster, names):
     response = checked(api, "GET", "/user/{name}", f"/user/{names['user']}", headers=auth(ADMIN))
     assert response.status_code == 200 and response.json()["users"] == []
@@ -142,7 +152,6 @@ def test_unknown_names_and_bad_input(api, auth, cluster, names):
     assert response.status_code == 200 and response.json()["warnings"]
 
     for users, field in (
-        ([{"name": names["user"]}], "users[0].default.account"),
         ([{"name": names["user"], "default": {"account": "t-acct-nosuch-x"}}], "users[0].default.account"),
         ([{"name": names["user"], "default": {"account": names["account"]}},
           {"name": names["second"], "administrator_level": ["Superuser"]}],

@@ -215,3 +215,16 @@ def test_accounts_with_associations_refused_before_anything_changes():
         error = error_of(add_accounts_with_assocs(call, body))
         assert error.status == 400 and error.description.startswith(field), error.description
         assert call.changes == []
+
+
+def test_sacctmgrs_own_refusal_is_access_denied():
+    # 25.11's sacctmgr refuses an ordinary user itself, in its own words;
+    # slurmrestd answers the same request with 2002
+    from server.slurm.commands.sacctmgr_entity import SacctmgrChange, failure
+    from server.slurm.runner import Result
+
+    command = SacctmgrChange("add", "account", ["Names=t-x"], "add account t-x")
+    result = Result(("sacctmgr",), 1, "", " error: Only admins/operators/coordinators can add accounts\n", 0.01)
+    error = failure(command, result, "Unable to add account t-x")
+    assert (error.number, error.status) == (2002, 500)
+    assert error.description == "Unable to add account t-x: error: Only admins/operators/coordinators can add accounts"

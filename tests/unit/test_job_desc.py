@@ -93,6 +93,17 @@ def test_empty_values_ask_for_nothing():
                     "power_flags": []}) == []
 
 
+def test_priority_zero_is_a_held_job():
+    # sbatch reads --priority=0 as "not given"; slurmctld holds a job of priority 0
+    assert options({"priority": {"set": True, "number": 0}}) == ["--hold"]
+    assert options({"priority": {"set": True, "number": 5}}) == ["--priority=5"]
+    assert options({"priority": {"set": False, "number": 0}}) == []
+    assert jobdesc.held({"priority": {"set": True, "number": 0}})
+    assert jobdesc.held({"hold": True}) and not jobdesc.held({"hold": False})
+    assert not jobdesc.held({"priority": {"set": True, "number": 5}})
+    assert not jobdesc.held({"priority": {"set": False, "number": 0}})
+
+
 def test_no_val_structs():
     assert options({"time_limit": {"set": True, "infinite": True, "number": 0}}) == ["--time=UNLIMITED"]
     assert options({"time_limit": {"number": 7}}) == ["--time=7"]  # set left out: the number counts

@@ -24,7 +24,8 @@ def test_job_list_passes_through(fake_slurm):
     response = client.get(f"{API}/jobs/", headers=headers())
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (folder / "squeue.argv").read_text().split("\n")[0] == "--json=v0.0.44"
+    # --states=all: a current squeue leaves out finished jobs slurmrestd lists
+    assert (folder / "squeue.argv").read_text().split("\n")[:2] == ["--json=v0.0.44", "--states=all"]
     for key in ("last_backfill", "last_update"):
         assert body[key] == original[key]
     # Unchanged but for slurmrestd's one defect: job_resources null is left out.

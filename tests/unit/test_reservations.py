@@ -197,6 +197,13 @@ def test_comment_exists_from_23_02_on():
     assert "Comment=hello" in args
 
 
+def test_a_partition_without_resources_stands_for_its_nodes():
+    # slurmctld (through scontrol, as through slurmrestd) reserves the
+    # whole partition; nothing to refuse here.
+    args = scontrol_arguments(desc(node_list=[], partition="debug"), update=False)
+    assert "PartitionName=debug" in args and not any(a.startswith("Nodes=") for a in args)
+
+
 @pytest.mark.parametrize("changes, field, words", [
     ({"name": ""}, "name", "name is required"),
     ({"start_time": None}, "start_time", "start time"),

@@ -5,6 +5,7 @@ unchanged but for meta; the filters sacct cannot apply are applied on them.
 Also what the other slurmdbd operations do with such a Slurm."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from tests.fakes.current_slurm import RECORDED, headers, recorded
 from tests.schemas import reference_as_meant, validate_response
 
 API = "/slurmdb/v0.0.44"
+DATA_25 = Path(__file__).resolve().parents[1] / "data" / "slurm-25.11"
 
 
 def sacct_argv(folder):
@@ -145,10 +147,24 @@ def test_modify_refuses_what_sacctmgr_cannot_do(fake_slurm):
     assert not (folder / "sacctmgr.argv").exists()
 
 
-def test_instances_of_a_newer_slurm_are_not_read_yet(fake_slurm):
+def test_instances_of_a_current_slurm_are_what_sacctmgr_prints(fake_slurm):
     folder, client = fake_slurm
-    response = client.get(f"{API}/instances/", headers=headers())
-    assert response.status_code == 501
+    printed = (DATA_25 / "sacctmgr-show-instance.json").read_text()
+    (folder / "sacctmgr.json").write_text(printed)
+    response = client.get(f"{API}/instances/?node_list=g-cl1&time_start=2026-01-01",
+                          headers=headers())
+    assert response.status_code == 200, response.text
     body = response.json()
-    assert body["instances"] == []
-    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/instances/", body, status=501)
+    assert body["instances"] == json.loads(printed)["instances"] and body["warnings"] == []
+    argv = (folder / "sacctmgr.argv").read_text().split("\n")
+    assert argv == ["--json=v0.0.44", "show", "instance", "Nodes=g-cl1", "Start=2026-01-01"]
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/instances/", body)
+
+
+def test_one_instance_of_several_is_an_ambiguous_query(fake_slurm):
+    folder, client = fake_slurm
+    (folder / "sacctmgr.json").write_text((DATA_25 / "sacctmgr-show-instance.json").read_text())
+    response = client.get(f"{API}/instance/", headers=headers())
+    assert response.status_code == 500
+    [error] = response.json()["errors"]
+    assert error["error_number"] == 9211 and error["source"] == "_dump_instance_cond"

@@ -61,3 +61,15 @@ def test_writing_a_list():
     with pytest.raises(FieldError) as error:
         format_list([{"name": "x", "count": 1}], table, "limits.x")
     assert error.value.field == "limits.x[0].type"
+
+
+def test_memory_names_slurmdbds_mem():
+    # SchedMD's own tests and clients write "memory"; slurmdbd calls it mem
+    table = TresTable(tres())
+    assert format_list([{"type": "memory", "count": 2048}, {"type": "cpu", "count": 4}],
+                       table, "f") == "mem=2048,cpu=4"
+    with pytest.raises(FieldError) as error:
+        format_list([{"type": "memory", "count": 1}, {"type": "mem", "count": 2}], table, "f")
+    assert "given twice" in error.value.message
+    with pytest.raises(FieldError):
+        format_list([{"type": "memoryx", "count": 1}], table, "f")

@@ -82,11 +82,22 @@ def test_read_with_everything():
     validate_response(reference_as_meant("v0.0.44"), "get", "/slurmdb/v0.0.44/users/", {"users": found})
 
 
-def test_a_new_user_needs_an_account_in_22_05():
+def test_a_new_user_without_an_account_has_no_association():
+    # as slurmrestd adds it; sacctmgr needs an account or a WCKey to add a user
     call = users_slurm()
-    error = error_of(write_users(call, [{"name": "t-user-cap-new"}]))
-    assert error.status == 400 and error.description.startswith("users[0].default.account")
-    assert call.changes == []
+    run(write_users(call, [{"name": "t-user-cap-new"}]))
+    assert call.changes == [
+        ["sacctmgr", "-i", "add", "user", "Names=t-user-cap-new", "WCKeys=slurmrestpy-new-user", "Cluster=srp"],
+        ["sacctmgr", "-i", "delete", "user", "where", "Name=t-user-cap-new", "WCKeys=slurmrestpy-new-user"]]
+    call = users_slurm()
+    run(write_users(call, [{"name": "t-user-cap-new", "default": {"wckey": "w"},
+                            "administrator_level": ["Operator"]}]))
+    assert call.changes == [["sacctmgr", "-i", "add", "user", "Names=t-user-cap-new", "WCKeys=w", "Cluster=srp",
+                             "AdminLevel=Operator", "DefaultWCKey=w"]]
+
+
+def test_a_new_user_with_an_account_is_added_with_an_association():
+    call = users_slurm()
     run(write_users(call, [{"name": "t-user-cap-new", "default": {"account": "research", "wckey": "w"},
                             "administrator_level": ["Operator"]}]))
     assert call.changes == [["sacctmgr", "-i", "add", "user", "Name=t-user-cap-new", "Account=research",

@@ -113,14 +113,22 @@ def listed_after(lines: list[str], heading: str) -> list[str]:
     return found
 
 
+# Refusals sacctmgr words itself (it checks the caller's role before asking
+# slurmdbd), and the error slurmdbd gives slurmrestd for the same request.
+OWN_REFUSALS = (("Only admins/operators/coordinators can", "ESLURM_ACCESS_DENIED"),)
+
+
 def failure(command: Command, result, description: str) -> SlurmError:
     """The Slurm error a failed sacctmgr stands for, from either stream."""
     lines = [_plain(line) for line in (result.stderr + "\n" + result.stdout).splitlines()]
     lines = [line for line in lines if line]
     known = errno.from_message("\n".join(lines))
     detail = ""
+    refusal = next(((line, name) for line in lines for words, name in OWN_REFUSALS if words in line), None)
     if known:
         detail = next((line for line in reversed(lines) if known.message in line), "")
+    elif refusal:
+        detail, known = refusal[0], errno.by_name(refusal[1])
     elif lines:
         errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
         detail = _plain(errors[-1]) if errors else lines[-1]

@@ -7,7 +7,6 @@ option of scontrol.
 
 from __future__ import annotations
 
-import orjson
 
 from server.slurm import errno
 from server.slurm.command import Command, SlurmError
@@ -82,11 +81,7 @@ class ScontrolShowNodes(_ScontrolNodeCommand):
             raise self.failure(result, "Failure to query nodes")
         if not self.data_parser:
             return result.stdout
-        try:
-            return orjson.loads(result.stdout)
-        except ValueError as error:
-            raise SlurmError(f"Failure to query nodes: unreadable JSON from scontrol: {error}",
-                             source=self.source()) from None
+        return self.json_output(result, "Failure to query nodes")
 
 
 class ScontrolUpdateNodes(_ScontrolNodeCommand):

@@ -22,10 +22,11 @@ class SqueueJson(Command):
         self.flags = flags
 
     def argv(self):
-        # --states=all: a current squeue lists only pending and running jobs
-        # unless told, where slurmrestd (and 22.05's squeue --json) list every
-        # job slurmctld still holds, finished ones included.
-        argv = ["squeue", f"--json={self.data_parser}" if self.data_parser else "--json", "--states=all"]
+        argv = ["squeue", f"--json={self.data_parser}" if self.data_parser else "--json"]
+        if self.data_parser:
+            # A current squeue leaves out finished jobs slurmctld still keeps
+            # (22.05's JSON did not); slurmrestd lists them.
+            argv.append("--states=all")
         if self.flags in FLAG_OPTIONS:
             argv.append(FLAG_OPTIONS[self.flags])
         return argv
