@@ -22,6 +22,7 @@ from server.auth import JwtVerifier
 from server.config import Config
 from server.resolver import HandlerResolver
 from server.services import Services
+from server.slashes import TrailingSlash
 from server.slurm import installation, slurmconf
 from server.slurm.runner import Runner
 from server.specs import Specs, available_versions
@@ -107,6 +108,7 @@ def create_app(config: Config) -> AsyncApp:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
+    app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_ROUTING, specs=specs)
     return app
 
 

@@ -93,6 +93,10 @@ class Specs:
                 return ref
         return None
 
+    def routes_path(self, path: str) -> bool:
+        """Does some loaded operation, of any method, serve this path?"""
+        return any(regex.match(path) for regex, _ in self._routes)
+
     def combined(self, *, anonymous: bool = False) -> dict:
         """Everything loaded in one description, for /openapi.json and the UI."""
         newest = self.versions[-1]
