@@ -19,6 +19,9 @@ import yaml
 
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 VERSION_FILE = re.compile(r"^(v\d+\.\d+\.\d+)\.yaml$")
+# Properties a schema does not require (slurmrestd itself sometimes leaves
+# them out) but that slurmrestpy sends even in an error answer.
+ALWAYS_SENT = "x-slurmrestpy-always-sent"
 PLUGIN_OF_PREFIX = {"slurm": "slurmctld", "slurmdb": "slurmdbd", "util": "util"}
 
 
@@ -173,9 +176,10 @@ def _empty(schema: dict, document: dict, depth: int):
             return {"set": False, "infinite": False, "number": 0}
         if depth > 8:
             return {}
+        sent = [*schema.get("required", []), *schema.get(ALWAYS_SENT, [])]
         return {
             name: _empty(properties[name], document, depth + 1)
-            for name in schema.get("required", [])
+            for name in dict.fromkeys(sent)
             if name in properties
         }
     return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(kind)

@@ -1,6 +1,7 @@
-"""An HTTP client for live tests whose every answer is validated against
-SchedMD's description of the operation it came from (the path template is
-found from the URL), so that no response of a test goes unchecked.
+"""An HTTP client for live tests whose every answer is validated twice, for
+the operation it came from (the path template is found from the URL): against
+SchedMD's description read as meant, and against the description we serve.
+No response of a test goes unchecked.
 
 In a test module: ``api = checked_api_fixture()`` replaces conftest's `api`
 for that module's tests."""
@@ -12,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.schemas import reference_as_meant, validate_response
+from tests.schemas import load_spec, ours_path, reference_as_meant, validate_response
 
 VERSION = "v0.0.44"
 
@@ -30,6 +31,7 @@ class CheckedApi:
     def __init__(self, client):
         self.client = client
         self.spec = reference_as_meant(VERSION)
+        self.ours = load_spec(ours_path(VERSION))
         self.templates = _templates(self.spec)
         self.checked = 0
 
@@ -42,8 +44,9 @@ class CheckedApi:
 
     def request(self, method: str, url: str, **kwargs):
         response = self.client.request(method, url, **kwargs)
-        validate_response(self.spec, method.lower(), self.template_of(url), response.json(),
-                          status=response.status_code)
+        for spec in (self.spec, self.ours):
+            validate_response(spec, method.lower(), self.template_of(url), response.json(),
+                              status=response.status_code)
         self.checked += 1
         return response
 
