@@ -1,7 +1,7 @@
 """An HTTP client for live tests whose every answer is validated twice, for
-the operation it came from (the path template is found from the URL): against
-SchedMD's description read as meant, and against the description we serve.
-No response of a test goes unchecked.
+the operation it came from (its version and path template are found from the
+URL): against SchedMD's description read as meant, and against the
+description we serve. No response of a test goes unchecked.
 
 In a test module: ``api = checked_api_fixture()`` replaces conftest's `api`
 for that module's tests."""
@@ -16,6 +16,7 @@ import pytest
 from tests.schemas import load_spec, ours_path, reference_as_meant, validate_response
 
 VERSION = "v0.0.44"
+URL_VERSION = re.compile(r"^/[^/]+/(v\d+\.\d+\.\d+)/")
 
 
 def _templates(spec: dict) -> list[tuple[re.Pattern, str]]:
@@ -30,21 +31,25 @@ def _templates(spec: dict) -> list[tuple[re.Pattern, str]]:
 class CheckedApi:
     def __init__(self, client):
         self.client = client
-        self.spec = reference_as_meant(VERSION)
-        self.ours = load_spec(ours_path(VERSION))
-        self.templates = _templates(self.spec)
         self.checked = 0
 
+    @staticmethod
+    def version_of(url: str) -> str:
+        match = URL_VERSION.match(urlsplit(url).path)
+        return match.group(1) if match else VERSION
+
     def template_of(self, url: str) -> str:
-        path = urlsplit(url).path
-        for pattern, template in self.templates:
-            if pattern.match(path):
+        path, version = urlsplit(url).path, self.version_of(url)
+        other = path[:-1] if path.endswith("/") else path + "/"  # served either way
+        for pattern, template in _templates(load_spec(ours_path(version))):
+            if pattern.match(path) or pattern.match(other):
                 return template
-        raise AssertionError(f"no operation of {VERSION} serves {path}")
+        raise AssertionError(f"no operation of {version} serves {path}")
 
     def request(self, method: str, url: str, **kwargs):
         response = self.client.request(method, url, **kwargs)
-        for spec in (self.spec, self.ours):
+        version = self.version_of(url)
+        for spec in (reference_as_meant(version), load_spec(ours_path(version))):
             validate_response(spec, method.lower(), self.template_of(url), response.json(),
                               status=response.status_code)
         self.checked += 1

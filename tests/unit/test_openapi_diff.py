@@ -9,6 +9,7 @@ import pytest
 
 from tests import openapi_diff
 from tests.openapi_diff import diff
+from server.specs import available_versions
 from tests.schemas import load_spec, ours_path, reference_as_meant, reference_path
 
 VERSION = "v0.0.44"
@@ -45,8 +46,10 @@ DELIBERATE = [
 ]
 
 
-def test_ours_matches_the_reference_as_meant(ours):
-    assert diff(ours, reference_as_meant(VERSION)) == DELIBERATE
+@pytest.mark.parametrize("version", available_versions())
+def test_ours_matches_the_reference_as_meant(version):
+    assert diff(load_spec(ours_path(version)), reference_as_meant(version)) == [
+        line.replace(VERSION, version) for line in DELIBERATE]
 
 
 def test_ours_matches_the_reference_with_its_departures(ours, reference):
