@@ -154,7 +154,7 @@ class Converter:
             return value
         if isinstance(value, dict) and "properties" in schema:
             reverse = {there: here for here, there in self.moves.get(self._key(name), {}).items()}
-            value = _apply_moves(value, reverse)
+            value = _decomposed(_apply_moves(value, reverse), self.composed.get(self._key(name), {}))
             for key, item in value.items():
                 if key in schema["properties"]:
                     value[key] = self._moved_back(item, schema["properties"][key], depth + 1)
@@ -171,6 +171,16 @@ def _composed(value: dict, fields: dict[str, dict[str, str]]) -> dict:
     value = dict(value)
     for field, members in fields.items():
         value[field] = {member: value[source] for member, source in members.items() if source in value}
+    return value
+
+
+def _decomposed(value: dict, fields: dict[str, dict[str, str]]) -> dict:
+    """The reverse of _composed: the field holds again its own member."""
+    for field, members in fields.items():
+        if isinstance(value.get(field), dict):
+            own = value.pop(field).get(next((m for m, source in members.items() if source == field), ""))
+            if own is not None:
+                value[field] = own
     return value
 
 

@@ -157,3 +157,19 @@ def test_v0040_association_id_is_made_of_its_neighbours():
     assert converted["associations"][0]["id"] == {"id": 7, "account": "a", "cluster": "c", "user": "u"}
     validate_response(load_spec(ours_path("v0.0.40")), "get", "/slurmdb/v0.0.40/associations/",
                       {**converted, "meta": {}, "errors": [], "warnings": []})
+
+
+def test_the_combined_description_has_every_version():
+    combined = Specs(available_versions()).combined()
+    for version in available_versions():
+        own = load_spec(ours_path(version))
+        assert set(own["paths"]) <= set(combined["paths"]), version
+        assert set(own["components"]["schemas"]) <= set(combined["components"]["schemas"]), version
+
+
+def test_v0040_association_id_in_a_request_is_its_number_again():
+    spec = load_spec(ours_path("v0.0.40"))
+    body = {"associations": [{"account": "a", "user": "u", "id": {"id": 7, "account": "a", "user": "u"}}]}
+    schema = {"$ref": "#/components/schemas/v0.0.40_openapi_assocs_resp"}
+    back = Converter("v0.0.40", spec, lambda w: None).body(body, schema)
+    assert back == {"associations": [{"account": "a", "user": "u", "id": 7}]}
