@@ -5,15 +5,12 @@ handlers, the description served at /openapi.json, /openapi.yaml and
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from pathlib import Path
 
-import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
-from starlette.responses import Response
 
 from server import problems
 from server.accesslog import ConnectionLimit
@@ -22,6 +19,7 @@ from server.auth import JwtVerifier
 from server.config import Config
 from server.resolver import HandlerResolver
 from server.services import Services
+from server.descriptions import DescriptionRoutes
 from server.slashes import TrailingSlash
 from server.slurm import installation, slurmconf
 from server.slurm.runner import Runner
@@ -101,7 +99,8 @@ def create_app(config: Config) -> AsyncApp:
     anonymous = "rest_auth/local" in config.auth_types
     app.add_api(specs.combined(anonymous=anonymous), resolver=HandlerResolver(specs), name="slurmrestpy",
                 validator_map=VALIDATOR_MAP)
-    add_description_routes(app, specs, anonymous)
+    app.add_middleware(DescriptionRoutes, position=MiddlewarePosition.BEFORE_SWAGGER,
+                       document=specs.combined(anonymous=anonymous))
     problems.install(app)
     # Before connexion's exception handling, so that they see every answer.
     if config.max_connections:
@@ -110,17 +109,3 @@ def create_app(config: Config) -> AsyncApp:
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal)
     app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_ROUTING, specs=specs)
     return app
-
-
-def add_description_routes(app: AsyncApp, specs: Specs, anonymous: bool) -> None:
-    # connexion serves /openapi.json itself; slurmrestd also answers these two.
-    document = specs.combined(anonymous=anonymous)
-
-    async def as_json(request):
-        return Response(json.dumps(document, indent=2), media_type="application/json")
-
-    async def as_yaml(request):
-        return Response(yaml.safe_dump(document, sort_keys=False), media_type="application/yaml")
-
-    app.add_url_rule("/openapi/v3", "openapi_v3", as_json)
-    app.add_url_rule("/openapi.yaml", "openapi_yaml", as_yaml)

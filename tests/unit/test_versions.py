@@ -173,3 +173,14 @@ def test_v0040_association_id_in_a_request_is_its_number_again():
     schema = {"$ref": "#/components/schemas/v0.0.40_openapi_assocs_resp"}
     back = Converter("v0.0.40", spec, lambda w: None).body(body, schema)
     assert back == {"associations": [{"account": "a", "user": "u", "id": 7}]}
+
+
+def test_descriptions_are_served_with_every_version(fake_slurm):
+    import yaml
+
+    _, client = fake_slurm
+    documents = [client.get("/openapi.json").json(), client.get("/openapi/v3").json(),
+                 yaml.load(client.get("/openapi.yaml").text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))]
+    assert documents[0] == documents[1] == documents[2]
+    for version in available_versions():
+        assert f"/slurm/{version}/ping/" in documents[0]["paths"]
