@@ -5,14 +5,11 @@ handlers, the description served at /openapi.json, /openapi.yaml and
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 from pathlib import Path
 
-import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from starlette.responses import Response
 
 from server import problems, ui
 from server.accesslog import ConnectionLimit
@@ -24,6 +21,8 @@ from server.auth import JwtVerifier
 from server.config import Config
 from server.resolver import HandlerResolver
 from server.services import Services
+from server.descriptions import DescriptionRoutes
+from server.slashes import TrailingSlash
 from server.slurm import installation, slurmconf
 from server.slurm.runner import Runner
 from server.specs import Specs, available_versions
@@ -110,7 +109,8 @@ def create_app(config: Config) -> AsyncApp:
     anonymous = "rest_auth/local" in config.auth_types
     app.add_api(specs.combined(anonymous=anonymous), resolver=HandlerResolver(specs), name="slurmrestpy",
                 validator_map=VALIDATOR_MAP)
-    add_description_routes(app, specs, anonymous)
+    app.add_middleware(DescriptionRoutes, position=MiddlewarePosition.BEFORE_SWAGGER,
+                       document=specs.combined(anonymous=anonymous))
     ui.add_routes(app, specs, anonymous)
     problems.install(app)
     # Before connexion's exception handling, so that they see every answer;
@@ -127,28 +127,5 @@ def create_app(config: Config) -> AsyncApp:
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal,
                        max_body_size=config.max_body_size)
     app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    app.add_middleware(TrailingSlash, position=MiddlewarePosition.BEFORE_ROUTING, specs=specs)
     return app
-
-
-def add_description_routes(app: AsyncApp, specs: Specs, anonymous: bool) -> None:
-    """The description at the three addresses slurmrestd answers, each text
-    made once: connexion's own /openapi.json copied the whole description per
-    request, seconds on a busy host."""
-    document = specs.combined(anonymous=anonymous)
-    rendered: dict[str, bytes] = {}
-
-    def text(media: str) -> bytes:
-        if media not in rendered:
-            rendered[media] = (json.dumps(document, indent=2) if media == "application/json"
-                               else yaml.safe_dump(document, sort_keys=False)).encode()
-        return rendered[media]
-
-    async def as_json(request):
-        return Response(text("application/json"), media_type="application/json")
-
-    async def as_yaml(request):
-        return Response(text("application/yaml"), media_type="application/yaml")
-
-    app.add_url_rule("/openapi.json", "openapi_json", as_json)
-    app.add_url_rule("/openapi/v3", "openapi_v3", as_json)
-    app.add_url_rule("/openapi.yaml", "openapi_yaml", as_yaml)

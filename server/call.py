@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server import answers, envelope
+from server import answers, envelope, versions
 from server.slurm.command import Command, SlurmError
 from server.slurm.commands.scontrol import ScontrolPing
 from server.slurm.runner import CommandNotFound, CommandOutputTooLarge, CommandTimeout, Identity
@@ -30,8 +30,16 @@ class Call:
         self.source_placeholder = False
 
     @property
-    def version(self) -> str:
+    def requested_version(self) -> str:
         return self.operation.version
+
+    @property
+    def version(self) -> str:
+        """The API version the handler works in: the requested one where the
+        installed Slurm prints it (passed through), else the internal form;
+        `respond` makes either into the requested version."""
+        requested = self.operation.version
+        return requested if self.slurm.prints_anywhere(requested) else versions.INTERNAL
 
     @property
     def slurm(self):
@@ -74,13 +82,15 @@ class Call:
         return envelope.meta(
             self.services,
             plugin=self.operation.plugin,
-            version=self.version,
+            version=self.requested_version,
             request=self.request,
             user=self.identity.user if self.identity else None,
             source=answers.PLACEHOLDER if self.source_placeholder else None,
         )
 
     def respond(self, body: dict, status: int = 200):
+        if self.requested_version != versions.INTERNAL:
+            body = self.services.specs.as_version(self.operation, body, status, self.warn)
         document = envelope.envelope(body, meta=self._meta(), warnings=self.warnings)
         return envelope.render(document, status, request=self.request, config=self.services.config)
 

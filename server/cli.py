@@ -107,11 +107,13 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _choices(value: str | None, env: str, known: tuple[str, ...], what: str, environ) -> list[str] | None:
+def _choices(value: str | None, env: str, known: tuple[str, ...], what: str, environ,
+             prefix: str = "") -> list[str] | None:
+    """The comma-separated names chosen; `prefix` (data_parser/) may be spelled or not."""
     value = value if value is not None else environ.get(env)
     if value is None:
         return None
-    chosen = [item.strip() for item in value.split(",") if item.strip()]
+    chosen = [item.strip().removeprefix(prefix) for item in value.split(",") if item.strip()]
     if chosen == ["list"]:
         return ["list"]
     unknown = [item for item in chosen if item not in known]
@@ -180,7 +182,7 @@ def config_from(argv: list[str], environ=None) -> tuple[Config, argparse.Namespa
     config.openapi_plugins = _choices(args.openapi_plugins, "SLURMRESTD_OPENAPI_PLUGINS", OPENAPI_PLUGINS,
                                       "OpenAPI plugin", environ) or config.openapi_plugins
     parsers = _choices(args.data_parsers, "SLURMRESTD_DATA_PARSER_PLUGINS", (*versions, "latest"),
-                       "data parser", environ)
+                       "data parser", environ, prefix="data_parser/")
     config.data_parsers = ([versions[-1] if p == "latest" else p for p in parsers]
                            if parsers and parsers != ["list"] else parsers)
     config.max_concurrent_commands = _positive(args.threads, "", {}, "-t") or config.max_concurrent_commands

@@ -13,6 +13,7 @@ from __future__ import annotations
 import inspect
 
 from connexion import request as current_request
+from connexion.decorators.parameter import sanitized
 from connexion.resolver import Resolution, Resolver
 from connexion.utils import get_function_from_name
 
@@ -24,6 +25,7 @@ from server.call import Call
 from server.services import services_of
 from server.slurm.command import SlurmError
 from server.slurm.errno import by_name
+from server.versions import parameter_names
 
 HANDLER_KEY = "x-slurmrestpy-handler"
 NO_CREDENTIALS = ("Authentication does not apply to request: it has no X-SLURM-USER-TOKEN header "
@@ -52,6 +54,9 @@ def bind(handler, ref):
     `token_info`, builds the Call and answers failures in the envelope."""
     declared = list(inspect.signature(handler).parameters.values())[1:]
     shadowed = CONTEXT_NAMES & {p.name for p in declared}
+    # Query parameters this version names otherwise than the internal form.
+    renamed = {sanitized(old): sanitized(new) if new else None
+               for old, new in (parameter_names(ref.version, ref.path) if ref else {}).items()}
 
     async def endpoint(token_info=None, **parameters):
         request = current_request
@@ -59,6 +64,14 @@ def bind(handler, ref):
             parameters[name] = ",".join(request.query_params.getlist(name)) or None
         services = services_of(request)
         call = Call(request=request, services=services, operation=ref, identity=identity_from(token_info))
+        for old, new in renamed.items():
+            value = parameters.pop(old, None)
+            if value is not None and new:
+                parameters[new] = value
+            elif value is not None:
+                call.warn(f"{old} is not applied: this Slurm has no such filter for {ref.version}")
+        if parameters.get("body") is not None:
+            parameters["body"] = services.specs.body_from_version(ref, parameters["body"], call.warn)
         try:
             if call.identity is None:
                 call.identity = anonymous_identity(request, services)
@@ -81,6 +94,8 @@ def bind(handler, ref):
     endpoint.__doc__ = handler.__doc__
     token_info = inspect.Parameter("token_info", inspect.Parameter.KEYWORD_ONLY, default=None)
     named = [p for p in declared if p.kind != p.VAR_KEYWORD]
+    named += [inspect.Parameter(old, inspect.Parameter.KEYWORD_ONLY, default=None)
+              for old in renamed if old not in {p.name for p in named}]
     rest = [p for p in declared if p.kind == p.VAR_KEYWORD]  # **parameters stays last
     endpoint.__signature__ = inspect.Signature([*named, token_info, *rest])
     return endpoint

@@ -17,8 +17,13 @@ from pathlib import Path
 
 import yaml
 
+from server import versions
+
 SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 VERSION_FILE = re.compile(r"^(v\d+\.\d+\.\d+)\.yaml$")
+# Properties a schema does not require (slurmrestd itself sometimes leaves
+# them out) but that slurmrestpy sends even in an error answer.
+ALWAYS_SENT = "x-slurmrestpy-always-sent"
 PLUGIN_OF_PREFIX = {"slurm": "slurmctld", "slurmdb": "slurmdbd", "util": "util"}
 
 
@@ -30,7 +35,7 @@ def available_versions(spec_dir: Path = SPEC_DIR) -> list[str]:
 @functools.lru_cache(maxsize=None)
 def _load(path: Path) -> dict:
     with path.open() as f:
-        return yaml.safe_load(f)
+        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 10x faster
 
 
 def load(version: str, spec_dir: Path = SPEC_DIR) -> dict:
@@ -93,6 +98,10 @@ class Specs:
                 return ref
         return None
 
+    def routes_path(self, path: str) -> bool:
+        """Does some loaded operation, of any method, serve this path?"""
+        return any(regex.match(path) for regex, _ in self._routes)
+
     def combined(self, *, anonymous: bool = False) -> dict:
         """Everything loaded in one description, for /openapi.json and the UI."""
         newest = self.versions[-1]
@@ -105,6 +114,22 @@ class Specs:
             for kind, items in document.get("components", {}).items():
                 combined["components"].setdefault(kind, {}).update(items)
         return combined
+
+    def as_version(self, ref: OperationRef, body: dict, status, warn) -> dict:
+        """An answer of the internal form (or already of ref's version) as
+        ref's version describes it (see server.versions)."""
+        schema = _response_schema(ref.operation, status)
+        if schema is None:
+            return body
+        return versions.Converter(ref.version, self.documents[ref.version], warn).answer(body, schema)
+
+    def body_from_version(self, ref: OperationRef, body, warn):
+        """A request body of ref's version in the internal form."""
+        content = ref.operation.get("requestBody", {}).get("content", {})
+        media = content.get("application/json") or next(iter(content.values()), None)
+        if not media or ref.version == versions.INTERNAL:
+            return body
+        return versions.Converter(ref.version, self.documents[ref.version], warn).body(body, media["schema"])
 
     def empty_body(self, ref: OperationRef, status: int | str = 200) -> dict:
         """What an operation's response must hold even when it failed: every
@@ -169,9 +194,10 @@ def _empty(schema: dict, document: dict, depth: int):
             return {"set": False, "infinite": False, "number": 0}
         if depth > 8:
             return {}
+        sent = [*schema.get("required", []), *schema.get(ALWAYS_SENT, [])]
         return {
             name: _empty(properties[name], document, depth + 1)
-            for name in schema.get("required", [])
+            for name in dict.fromkeys(sent)
             if name in properties
         }
     return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(kind)

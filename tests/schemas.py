@@ -49,7 +49,7 @@ def _load(path: str) -> dict:
     text = Path(path).read_text()
     if path.endswith(".json"):
         return json.loads(text)
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def load_spec(path: str | Path) -> dict:
@@ -164,6 +164,8 @@ def reference_as_meant(version: str) -> dict:
     Everything else is checked as published."""
     fixed = copy.deepcopy(load_spec(reference_path(version)))
     _nest_path_required(fixed)
-    number = fixed["components"]["schemas"][f"{version}_uint32_no_val_struct"]["properties"]["number"]
-    number["format"] = "int64"
+    schemas = fixed["components"]["schemas"]
+    for name in (f"{version}_uint32_no_val_struct", f"{version}_uint32_no_val"):  # renamed in v0.0.41
+        if name in schemas:
+            schemas[name]["properties"]["number"]["format"] = "int64"
     return fixed

@@ -3,8 +3,8 @@
 
 Run once per API version; afterwards the YAML is maintained by hand:
 
-    python tools/bootstrap_openapi.py \\
-        ../shared/reference/openapi/slurmrestd-v0.0.44.json openapi/v0.0.44.yaml
+    python tools/bootstrap_openapi.py --handlers-from openapi/v0.0.44.yaml \\
+        tests/reference/openapi/slurmrestd-v0.0.43.json openapi/v0.0.43.yaml
 
 What is kept from the reference, unchanged: paths and their order, methods,
 operationIds, parameters (name, location, required, style, explode,
@@ -15,7 +15,10 @@ allOf/oneOf/anyOf, nullable, deprecated, ...), the security schemes and the
 global security list.
 
 What is fixed: ``openapi`` becomes 3.0.2; a ``$ref`` loses its sibling keys
-(OpenAPI 3.0 ignores them anyway); an empty ``required: []`` is dropped.
+(OpenAPI 3.0 ignores them anyway); an empty ``required: []`` is dropped; a
+required path (``nodes/count``) is required of the nested object it names;
+where slurmrestd's real answers break the reference, the schema accepts them
+(AS_SERVED, WIDER_NUMBERS).
 
 What is replaced: all of SchedMD's prose (descriptions, summaries, info,
 contact, terms of service, x-slurm) is dropped. Our own texts come from
@@ -86,6 +89,61 @@ PARAMETER_KEYS = (
 METHODS_WITHOUT_BODY = {"get", "delete", "head"}
 
 
+# Where the reference rejects what slurmrestd really sends, the description we
+# serve departs from it (schema name without its version prefix -> change).
+# Each comes with its x-slurmrestpy-note.
+AS_SERVED = {
+    "job_res": ({"nullable": True},
+                "slurmrestd sends job_resources null for a job that holds no resources (a pending one), "
+                "so this object is nullable; slurmrestpy leaves the property out instead."),
+    "openapi_nodes_resp": ({"required": None, "x-slurmrestpy-always-sent": ["nodes", "last_update"]},
+                           "The reference requires nodes and last_update, but for a node it does not know "
+                           "slurmrestd answers without them, so they are not required here. slurmrestpy "
+                           "always sends both (x-slurmrestpy-always-sent)."),
+}
+# uint32 numbers that the reference declares int32 but that go past 2^31.
+WIDER_NUMBERS = {"uint32_no_val_struct": "number", "uint32_no_val": "number"}
+WIDER_NOTE = ("The reference says int32, but the number is a uint32 of Slurm and goes past 2^31 "
+              "(priority/basic gives priorities just below 2^32), so int64 here.")
+
+
+def nest_required(schema: dict) -> None:
+    """Turn required paths ("nodes/count") into `required` of the inline
+    nested objects they name; a path through a $ref stops there."""
+    required = schema.get("required", [])
+    if not any("/" in r for r in required):
+        return
+    top: list[str] = []
+    for path in required:
+        parts, here = path.split("/"), schema
+        for part in parts:
+            names = top if here is schema else here.setdefault("required", [])
+            if part not in names:
+                names.append(part)
+            here = here.get("properties", {}).get(part)
+            if not isinstance(here, dict) or "$ref" in here:
+                break
+    schema["required"] = top
+
+
+def as_served(key: str, schema: dict) -> dict:
+    """A schema with the departures of AS_SERVED and WIDER_NUMBERS applied."""
+    if key in AS_SERVED:
+        changes, note = AS_SERVED[key]
+        earlier = schema.pop("x-slurmrestpy-note", None)
+        schema = {"x-slurmrestpy-note": f"{earlier} {note}" if earlier else note, **schema}
+        for name, value in changes.items():
+            if value is None:
+                schema.pop(name, None)
+            else:
+                schema[name] = value
+    if key in WIDER_NUMBERS:
+        number = schema["properties"][WIDER_NUMBERS[key]]
+        schema["properties"][WIDER_NUMBERS[key]] = {"x-slurmrestpy-note": WIDER_NOTE, **number,
+                                                    "format": "int64"}
+    return schema
+
+
 class MissingProse(Exception):
     """The prose table lacks entries the input needs."""
 
@@ -103,9 +161,10 @@ def detect_version(reference: dict) -> str:
 
 
 class Bootstrap:
-    def __init__(self, reference: dict, prose: dict):
+    def __init__(self, reference: dict, prose: dict, handlers: dict | None = None):
         self.ref = reference
         self.prose = prose
+        self.handlers = {**HANDLERS, **(handlers or {})}
         self.version = detect_version(reference)  # v0.0.44
         self.op_tag = self.version.replace(".", "")  # v0044
         self.schema_prefix = f"{self.version}_"  # v0.0.44_
@@ -173,24 +232,26 @@ class Bootstrap:
                 out[key] = [self.clean_schema(sub, f"{where}.{key}[{i}]") for i, sub in enumerate(value)]
                 for i, sub in enumerate(value):
                     notes += self.ref_sibling_notes(sub, f"{key}[{i}]")
+            elif key == "default" and schema.get("type") == "boolean" and value in (0, 1):
+                out[key] = bool(value)  # the reference writes 0 for false, which OpenAPI refuses
             else:
                 out[key] = value
         notes += self.required_notes(schema)
+        nest_required(out)
         if notes:  # first, so that it is seen before a long list of properties
             out = {"x-slurmrestpy-note": " ".join(notes), **out}
         return out
 
     @staticmethod
     def required_notes(schema: dict) -> list[str]:
-        """Explain required names that are no property of the schema (kept as published)."""
-        unknown = [n for n in schema.get("required", []) if n not in schema.get("properties", {})]
-        if not unknown:
+        """Explain required names that are paths into nested objects (nested by nest_required)."""
+        paths = [n for n in schema.get("required", []) if "/" in n]
+        if not paths:
             return []
         return [
-            f"The reference lists {', '.join(unknown)} as required, but these are no property names "
-            f"of this object (they read like paths into nested objects). They are kept as published "
-            f"for compatibility; a strict validator therefore rejects real slurmrestd output that "
-            f"contains this object."
+            f"The reference lists paths into nested objects as required (such as {paths[0]}), which "
+            f"no object has as a property name. Here each is required of the nested object it names, "
+            f"so that real answers validate."
         ]
 
     @staticmethod
@@ -218,8 +279,8 @@ class Bootstrap:
                             response_names.add(media["schema"]["$ref"].rsplit("/", 1)[-1])
         out = {}
         for name, schema in self.ref["components"]["schemas"].items():
-            cleaned = self.clean_schema(schema, name)
             key = self.schema_key(name)
+            cleaned = as_served(key, self.clean_schema(schema, name))
             if key in self.prose.get("schema_notes", {}):
                 note = self.text(self.prose["schema_notes"][key])
                 if "x-slurmrestpy-note" in cleaned:
@@ -327,7 +388,7 @@ class Bootstrap:
         out["summary"] = self.text(texts.get("summary", ""))
         out["description"] = self.text(texts.get("description", ""))
         out["operationId"] = op["operationId"]
-        out["x-slurmrestpy-handler"] = HANDLERS.get(op_key, DEFAULT_HANDLER)
+        out["x-slurmrestpy-handler"] = self.handlers.get(op_key, DEFAULT_HANDLER)
         if op_key in self.prose.get("operation_notes", {}):
             out["x-slurmrestpy-note"] = self.text(self.prose["operation_notes"][op_key])
         if "deprecated" in op:
@@ -405,6 +466,19 @@ class Bootstrap:
         return doc
 
 
+def handlers_of(document: dict) -> dict:
+    """Operation key (operationId without its version) -> handler, as named
+    in a description we serve."""
+    out = {}
+    for item in document["paths"].values():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation and "x-slurmrestpy-handler" in operation:
+                key = re.sub(r"_v\d{4}_", "_", operation["operationId"], count=1)
+                out[key] = operation["x-slurmrestpy-handler"]
+    return out
+
+
 class _Dumper(yaml.SafeDumper):
     """Block-style YAML without anchors, keeping our key order."""
 
@@ -422,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("reference", type=Path, help="SchedMD's OpenAPI JSON for one version")
     parser.add_argument("output", type=Path, help="YAML file to create (must not exist)")
     parser.add_argument("--prose", type=Path, default=PROSE_FILE, help="table of our texts")
+    parser.add_argument("--handlers-from", type=Path,
+                        help="a description we serve whose handlers the same operations take")
     args = parser.parse_args(argv)
 
     if args.output.exists():
@@ -431,7 +507,8 @@ def main(argv: list[str] | None = None) -> int:
     reference = json.loads(args.reference.read_text())
     prose = yaml.safe_load(args.prose.read_text())
     try:
-        doc = Bootstrap(reference, prose).build()
+        handlers = handlers_of(yaml.safe_load(args.handlers_from.read_text())) if args.handlers_from else None
+        doc = Bootstrap(reference, prose, handlers).build()
     except MissingProse as missing:
         print(f"{args.prose} lacks texts for:\n{missing}", file=sys.stderr)
         return 1

@@ -38,6 +38,10 @@ class SlurmInstallation:
         """Can `command --json=<data_parser>` print that API version itself?"""
         return data_parser in self.data_parsers.get(command, ())
 
+    def prints_anywhere(self, data_parser: str) -> bool:
+        """Does some command print that API version itself?"""
+        return any(data_parser in parsers for parsers in self.data_parsers.values())
+
     def version_fields(self) -> dict:
         major, minor, micro = self.version
         return {"major": str(major), "minor": f"{minor:02d}", "micro": str(micro)}

@@ -1,6 +1,7 @@
-"""An HTTP client for live tests whose every answer is validated against
-SchedMD's description of the operation it came from (the path template is
-found from the URL), so that no response of a test goes unchecked.
+"""An HTTP client for live tests whose every answer is validated twice, for
+the operation it came from (its version and path template are found from the
+URL): against SchedMD's description read as meant, and against the
+description we serve. No response of a test goes unchecked.
 
 In a test module: ``api = checked_api_fixture()`` replaces conftest's `api`
 for that module's tests."""
@@ -12,9 +13,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.schemas import reference_as_meant, validate_response
+from tests.schemas import load_spec, ours_path, reference_as_meant, validate_response
 
 VERSION = "v0.0.44"
+URL_VERSION = re.compile(r"^/[^/]+/(v\d+\.\d+\.\d+)/")
 
 
 def _templates(spec: dict) -> list[tuple[re.Pattern, str]]:
@@ -29,21 +31,27 @@ def _templates(spec: dict) -> list[tuple[re.Pattern, str]]:
 class CheckedApi:
     def __init__(self, client):
         self.client = client
-        self.spec = reference_as_meant(VERSION)
-        self.templates = _templates(self.spec)
         self.checked = 0
 
+    @staticmethod
+    def version_of(url: str) -> str:
+        match = URL_VERSION.match(urlsplit(url).path)
+        return match.group(1) if match else VERSION
+
     def template_of(self, url: str) -> str:
-        path = urlsplit(url).path
-        for pattern, template in self.templates:
-            if pattern.match(path):
+        path, version = urlsplit(url).path, self.version_of(url)
+        other = path[:-1] if path.endswith("/") else path + "/"  # served either way
+        for pattern, template in _templates(load_spec(ours_path(version))):
+            if pattern.match(path) or pattern.match(other):
                 return template
-        raise AssertionError(f"no operation of {VERSION} serves {path}")
+        raise AssertionError(f"no operation of {version} serves {path}")
 
     def request(self, method: str, url: str, **kwargs):
         response = self.client.request(method, url, **kwargs)
-        validate_response(self.spec, method.lower(), self.template_of(url), response.json(),
-                          status=response.status_code)
+        version = self.version_of(url)
+        for spec in (reference_as_meant(version), load_spec(ours_path(version))):
+            validate_response(spec, method.lower(), self.template_of(url), response.json(),
+                              status=response.status_code)
         self.checked += 1
         return response
 

@@ -44,7 +44,7 @@ def log_of_a_run(cluster, auth, *options) -> tuple[list[str], list[str]]:
     try:
         # start_server's polling may be answered before its line is written.
         deadline = time.monotonic() + 10
-        while '"GET /openapi.json"' not in server.log.read_text() and time.monotonic() < deadline:
+        while '"GET /slurm/"' not in server.log.read_text() and time.monotonic() < deadline:
             time.sleep(0.05)
         before = len(server.log.read_text().splitlines())  # start-up, and start_server's polling
         ids = requests_of_each_kind(server.url, auth(ALICE))

@@ -34,7 +34,7 @@ def test_options_and_listeners():
     assert found.slurm_conf == "/x/slurm.conf" and found.verbosity == 2
     assert found.coalesce_seconds == 0 and found.max_concurrent_commands == 3
     assert found.openapi_plugins == ["slurmctld", "util"] and found.auth_types == ["rest_auth/jwt"]
-    assert found.data_parsers == ["v0.0.44"] and found.user == "nobody" and found.max_connections == 5
+    assert found.data_parsers == ["v0.0.45"] and found.user == "nobody" and found.max_connections == 5
     assert found.listeners == ["127.0.0.1:7000", "[::1]:7001", ":7002", "unix:/run/x.sock"]
 
 
@@ -115,10 +115,15 @@ def test_a_stale_unix_socket_is_replaced_but_a_live_one_is_not(tmp_path):
         parse(f"unix:{tmp_path}/file").open()
 
 
+def test_data_parsers_by_either_name():
+    assert config(["-d", "data_parser/v0.0.40,v0.0.42"]).data_parsers == ["v0.0.40", "v0.0.42"]
+    assert config(["-d", "data_parser/latest"]).data_parsers == ["v0.0.45"]
+
+
 @pytest.mark.parametrize("option, expected", [
     ("-a", ["rest_auth/jwt", "rest_auth/local"]),
     ("-s", ["slurmctld", "slurmdbd", "util"]),
-    ("-d", ["data_parser/v0.0.44"]),
+    ("-d", [f"data_parser/v0.0.{n}" for n in range(40, 46)]),
 ])
 def test_list(option, expected):
     result = run(option, "list")
