@@ -213,7 +213,7 @@ all_running() {
 }
 
 build_slurm() {
-    [[ $SLURM == 22.05 ]] || bash "$ROOT/cluster/build-slurm.sh"
+    bash "$ROOT/cluster/build-slurm.sh"
 }
 
 up() {
@@ -222,8 +222,11 @@ up() {
         log "running (source $DIR/env to use it)"
         return 0
     fi
-    local steps=(install_packages build_slurm write_config create_users start_munge start_mysql start_slurmdbd
-        populate_accounting start_slurmctld start_slurmd start_slurmrestd)
+    local steps=(install_packages)
+    [[ $SLURM == 22.05 ]] || steps+=(build_slurm)
+    steps+=(write_config create_users start_munge start_mysql start_slurmdbd populate_accounting start_slurmctld
+        start_slurmd)
+    [[ -z $RESTD_PORT ]] || steps+=(start_slurmrestd)
     log "starting in $DIR; daemons log to $DIR/log/"
     local i=0
     for step in "${steps[@]}"; do
