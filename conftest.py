@@ -167,7 +167,8 @@ def start_server(cluster: Cluster, *extra: str, log_name: str | None = None) -> 
         if process.poll() is not None:
             raise AssertionError(f"slurmrestpy exited at start-up:\n{log.read_text()}")
         try:
-            if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
+            # openapi.json takes seconds on a busy 2-core machine
+            if httpx.get(f"{url}/openapi.json", timeout=10).status_code == 200:
                 return Server(url, process, log)
         except httpx.TransportError:
             pass
