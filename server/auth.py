@@ -59,6 +59,10 @@ class JwtVerifier:
             key = key_path.read_bytes()
             if not key:
                 raise ValueError(f"{key_path}: the JWT key is empty")
+            # pyjwt reads an HS256 key as JSON at every check, and json picks a
+            # codec by the key's first bytes (UTF-16/32 for a 0 byte): have it
+            # imported now, while -u has not yet taken the Python files away.
+            jwt.algorithms.HMACAlgorithm(jwt.algorithms.HMACAlgorithm.SHA256).prepare_key(key)
         keys = {}
         if jwks_path is not None:
             keys = _read_jwks(jwks_path)
