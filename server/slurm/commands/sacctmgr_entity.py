@@ -49,6 +49,9 @@ class SacctmgrShow(Command):
         return sacctmgr_text.rows(result.stdout, [key for key, _ in self.fields])
 
 
+READ_DENIED = "Your user doesn't have privilege to perform this action"
+
+
 class SacctmgrShowJson(Command):
     """`sacctmgr --json=<data parser> show <entity> [conditions]`: a Slurm
     printing the API version itself; the list under ``key`` of what it prints."""
@@ -68,6 +71,14 @@ class SacctmgrShowJson(Command):
 
     def parse(self, result) -> list[dict]:
         printed = self.json_output(result, f"Unable to query {self.entity}")
+        # A read slurmdbd denies (25.11: wckeys to a non-operator) prints an
+        # empty list and exits 0, with only sacctmgr's own sentence on stderr;
+        # slurmrestd answers it as an error, and an empty list would say
+        # "there are none".
+        if READ_DENIED in (result.stderr or ""):
+            denied = errno.by_name("ESLURM_ACCESS_DENIED")
+            raise SlurmError(f"Unable to query {self.entity}: {denied.message}",
+                             number=denied.number, source=self.source())
         return list(printed.get(self.key) or [])
 
 
