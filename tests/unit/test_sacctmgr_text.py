@@ -1,6 +1,11 @@
 """`sacctmgr -n -P` output of Slurm 22.05.8, as the live cluster printed it."""
 
+import pytest
+
 from server.convert.sacctmgr_text import rows, split_list
+from server.slurm.command import SlurmError
+from server.slurm.commands.sacctmgr_entity import SacctmgrChange
+from server.slurm.runner import Result
 
 
 def test_rows_follow_the_format_fields():
@@ -17,3 +22,19 @@ def test_a_pipe_in_the_last_field_and_short_lines():
 
 def test_lists():
     assert split_list("normal,high") == ["normal", "high"] and split_list("") == []
+
+
+def test_sacctmgr_denials_without_slurms_text_are_access_denied():
+    # 25.11's sacctmgr refuses a non-operator's `add account` in its own
+    # words, with no "Access/permission denied" for errno to find.
+    command = SacctmgrChange("add", "account", ["t-acct"], "add account t-acct")
+    denied = Result(tuple(command.argv()), 1, "",
+                    " error: Only admins/operators/coordinators can add accounts\n", 0.01)
+    with pytest.raises(SlurmError) as raised:
+        command.parse(denied)
+    assert raised.value.number == 2002
+    assert "Only admins/operators/coordinators can add accounts" in str(raised.value)
+    other = Result(tuple(command.argv()), 1, "", " error: Unknown option: bogus\n", 0.01)
+    with pytest.raises(SlurmError) as raised:
+        command.parse(other)
+    assert raised.value.number != 2002

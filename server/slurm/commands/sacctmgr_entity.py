@@ -50,6 +50,10 @@ class SacctmgrShow(Command):
 
 
 READ_DENIED = "Your user doesn't have privilege to perform this action"
+# sacctmgr's own words for a change slurmdbd would deny, said without
+# Slurm's error text (25.11: " error: Only admins/operators/coordinators can
+# add accounts"); slurmrestd answers them ESLURM_ACCESS_DENIED.
+DENIED = (READ_DENIED, "Only admins/operators/coordinators can")
 
 
 class SacctmgrShowJson(Command):
@@ -129,9 +133,12 @@ def failure(command: Command, result, description: str) -> SlurmError:
     lines = [_plain(line) for line in (result.stderr + "\n" + result.stdout).splitlines()]
     lines = [line for line in lines if line]
     known = errno.from_message("\n".join(lines))
+    if known is None and any(sentence in line for line in lines for sentence in DENIED):
+        known = errno.by_name("ESLURM_ACCESS_DENIED")
     detail = ""
     if known:
-        detail = next((line for line in reversed(lines) if known.message in line), "")
+        detail = next((line for line in reversed(lines)
+                       if known.message in line or any(sentence in line for sentence in DENIED)), "")
     elif lines:
         errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
         detail = _plain(errors[-1]) if errors else lines[-1]
