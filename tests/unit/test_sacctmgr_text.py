@@ -38,3 +38,13 @@ def test_sacctmgr_denials_without_slurms_text_are_access_denied():
     with pytest.raises(SlurmError) as raised:
         command.parse(other)
     assert raised.value.number != 2002
+
+
+def test_a_failed_rollback_does_not_hide_the_failure():
+    command = SacctmgrChange("add", "cluster", ["t-clu"], "add cluster t-clu")
+    err = (" Problem adding clusters: Access/permission denied\n"
+           "sacctmgr: error: Getting response to message type: DBD_FINI\n"
+           " Error rolling back changes: Unspecified error\n")
+    with pytest.raises(SlurmError) as raised:
+        command.parse(Result(tuple(command.argv()), 1, " Adding Cluster(s)\n  Name = t-clu\n", err, 0.01))
+    assert raised.value.number == 2002

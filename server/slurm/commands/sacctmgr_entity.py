@@ -54,6 +54,7 @@ READ_DENIED = "Your user doesn't have privilege to perform this action"
 # Slurm's error text (25.11: " error: Only admins/operators/coordinators can
 # add accounts"); slurmrestd answers them ESLURM_ACCESS_DENIED.
 DENIED = (READ_DENIED, "Only admins/operators/coordinators can")
+ROLLBACK = "Error rolling back changes"
 
 
 class SacctmgrShowJson(Command):
@@ -131,7 +132,9 @@ def listed_after(lines: list[str], heading: str) -> list[str]:
 def failure(command: Command, result, description: str) -> SlurmError:
     """The Slurm error a failed sacctmgr stands for, from either stream."""
     lines = [_plain(line) for line in (result.stderr + "\n" + result.stdout).splitlines()]
-    lines = [line for line in lines if line]
+    # A rollback after the failure may fail too (25.11, now and then: " Error
+    # rolling back changes: Unspecified error"): the failure is the one before.
+    lines = [line for line in lines if line and not line.startswith(ROLLBACK)]
     known = errno.from_message("\n".join(lines))
     if known is None and any(sentence in line for line in lines for sentence in DENIED):
         known = errno.by_name("ESLURM_ACCESS_DENIED")
