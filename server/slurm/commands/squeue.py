@@ -41,11 +41,15 @@ class SqueueJson(Command):
         return "squeue --json"
 
     def parse(self, result) -> dict:
-        if not result.ok and len(self.job_ids) == 1:
-            known = from_message(result.stderr)
-            # One job id slurmctld does not know (or hides from the caller):
-            # squeue fails; for several it lists the others. Both are "no
-            # such job here", an empty list.
-            if known is not None and known.name == "ESLURM_INVALID_JOB_ID":
-                return {"jobs": []}
+        if one_unknown_job(result, self.job_ids):
+            return {"jobs": []}
         return self.json_output(result, "Unable to query jobs")
+
+
+def one_unknown_job(result, job_ids: list[str]) -> bool:
+    """One job id slurmctld does not know (or hides from the caller): squeue
+    fails; for several it lists the others. Both are "no such job here"."""
+    if result.ok or len(job_ids) != 1:
+        return False
+    known = from_message(result.stderr)
+    return known is not None and known.name == "ESLURM_INVALID_JOB_ID"
