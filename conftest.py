@@ -103,6 +103,15 @@ class Cluster:
                              env=self.env(), capture_output=True, text=True, check=True).stdout
         return out.strip().split("=", 1)[1]
 
+    def oracle(self, path: str, user: str = "root", **params) -> dict:
+        """What Slurm's own slurmrestd answers to GET `path` for `user`: the
+        facts a test expects of a current Slurm, asked of Slurm itself."""
+        if not self.slurmrestd_url:
+            pytest.fail(f"no slurmrestd runs beside the Slurm {self.release} cluster")
+        headers = {"X-SLURM-USER-NAME": user, "X-SLURM-USER-TOKEN": self.token(user)}
+        response = httpx.get(f"{self.slurmrestd_url}{path}", params=params, headers=headers, timeout=60)
+        return response.json()
+
     def submit(self, *sbatch_args: str, user: str = ALICE) -> int:
         # Not /tmp/slurm-<id>.out: a fresh cluster numbers jobs from 1 again,
         # and a file another user's job left there under the same number

@@ -64,6 +64,11 @@ class JwtVerifier:
     def from_files(cls, key_path: Path | None, jwks_path: Path | None, *, user_claim: str = USER_CLAIM,
                    slurm_user: str = "root") -> JwtVerifier:
         key = KeyFile(key_path) if key_path is not None else None
+        if key is not None:
+            # pyjwt reads an HS256 key as JSON at every check, and json picks a
+            # codec by the key's first bytes (UTF-16/32 for a 0 byte): have it
+            # imported now, while -u has not yet taken the Python files away.
+            jwt.algorithms.HMACAlgorithm(jwt.algorithms.HMACAlgorithm.SHA256).prepare_key(key.current())
         keys = {}
         if jwks_path is not None:
             keys = _read_jwks(jwks_path)

@@ -21,13 +21,14 @@ UNSET = {"set": False, "infinite": False, "number": 0}
 
 async def get_jobs_state(call, job_id=None):
     selectors = _selectors(job_id)
+    squeue_ids = [_squeue_id(s) for s in selectors]
     if call.slurm.prints("squeue", call.version):
-        printed = await call.run(SqueueJson(data_parser=call.version, flags="ALL"))
+        printed = await call.run(SqueueJson(data_parser=call.version, flags="ALL", job_ids=squeue_ids))
         records = job_state.from_jobs(printed.get("jobs") or [])
         last_backfill = printed.get("last_backfill") or dict(UNSET)
         last_update = printed.get("last_update") or dict(UNSET)
     else:
-        records = await call.run(SqueueStates([_squeue_id(s) for s in selectors]))
+        records = await call.run(SqueueStates(squeue_ids))
         last_backfill = last_update = dict(UNSET)
     if selectors:
         # squeue's own filter is coarse (123+1 lists every component).

@@ -12,6 +12,7 @@ import pytest
 from handlers.slurm import jobs as jobs_handler
 from server.convert import job_state
 from server.slurm.command import SlurmError
+from server.slurm.commands.squeue import SqueueJson
 from server.slurm.commands.squeue_state import SqueueStates
 from server.slurm.runner import Result
 from tests.schemas import RECORDED_DIR, reference_as_meant, validate_response
@@ -76,6 +77,26 @@ def test_other_squeue_failures_are_errors():
 def test_squeue_argv():
     assert SqueueStates().argv() == ["squeue", "--noheader", "--states=all", f"--Format={job_state.FORMAT}"]
     assert SqueueStates(["1", "2_3", "4+1"]).argv()[-1] == "--jobs=1,2_3,4+1"
+
+
+def test_squeue_json_is_asked_for_the_named_jobs():
+    # A current squeue --json lists a pending array as one record; asked for
+    # 123_2 it prints that task's own record, as 22.05's squeue text does.
+    command = SqueueJson(data_parser="v0.0.44", flags="ALL", job_ids=["1", "2_3", "4+1"])
+    assert command.argv() == ["squeue", "--json=v0.0.44", "--states=all", "--all", "--jobs=1,2_3,4+1"]
+    assert "--jobs" not in " ".join(SqueueJson(data_parser="v0.0.44").argv())
+
+
+def test_squeue_json_of_one_unknown_job_is_no_job():
+    one = SqueueJson(data_parser="v0.0.44", job_ids=["99999999"])
+    unknown = "slurm_load_jobs error: Invalid job id specified\n"
+    assert one.parse(Result(tuple(one.argv()), 1, "", unknown, 0.01)) == {"jobs": []}
+    several = SqueueJson(data_parser="v0.0.44", job_ids=["99999999", "1"])
+    with pytest.raises(SlurmError, match="Unable to query jobs"):
+        several.parse(Result(tuple(several.argv()), 1, "", unknown, 0.01))
+    with pytest.raises(SlurmError, match="Unable to query jobs"):
+        one.parse(Result(tuple(one.argv()), 1, "",
+                         "squeue: error: Unable to contact slurm controller (connect failure)\n", 0.01))
 
 
 def test_states_from_v0044_jobs():
@@ -197,7 +218,8 @@ def test_flags_become_squeue_options(fake_slurm, flags, option):  # noqa: F811
     response = client.get(f"{API}/jobs/", params=params, headers=headers())
     assert response.status_code == 200, response.text
     argv = (folder / "squeue.argv").read_text().split("\n")
-    assert argv == ["--json=v0.0.44"] + ([option] if option else [])
+    # --states=all always: a current squeue lists only pending and running jobs unless told
+    assert argv == ["--json=v0.0.44", "--states=all"] + ([option] if option else [])
     warnings = response.json()["warnings"]
     if flags in ("MIXED", "FUTURE"):
         [warning] = warnings

@@ -3,6 +3,9 @@
 import pytest
 
 from server.convert.sacctmgr_text import rows, split_list
+from server.slurm.command import SlurmError
+from server.slurm.commands.sacctmgr_entity import SacctmgrChange
+from server.slurm.runner import Result
 
 
 def test_rows_follow_the_format_fields():
@@ -30,3 +33,29 @@ def test_a_name_with_a_newline_or_control_character_is_refused(name):
     with pytest.raises(FieldError):
         name_argument(name, "name")
     assert name_argument("x", "name") == "x"
+
+
+def test_sacctmgr_denials_without_slurms_text_are_access_denied():
+    # 25.11's sacctmgr refuses a non-operator's `add account` in its own
+    # words, with no "Access/permission denied" for errno to find.
+    command = SacctmgrChange("add", "account", ["t-acct"], "add account t-acct")
+    denied = Result(tuple(command.argv()), 1, "",
+                    " error: Only admins/operators/coordinators can add accounts\n", 0.01)
+    with pytest.raises(SlurmError) as raised:
+        command.parse(denied)
+    assert raised.value.number == 2002
+    assert "Only admins/operators/coordinators can add accounts" in str(raised.value)
+    other = Result(tuple(command.argv()), 1, "", " error: Unknown option: bogus\n", 0.01)
+    with pytest.raises(SlurmError) as raised:
+        command.parse(other)
+    assert raised.value.number != 2002
+
+
+def test_a_failed_rollback_does_not_hide_the_failure():
+    command = SacctmgrChange("add", "cluster", ["t-clu"], "add cluster t-clu")
+    err = (" Problem adding clusters: Access/permission denied\n"
+           "sacctmgr: error: Getting response to message type: DBD_FINI\n"
+           " Error rolling back changes: Unspecified error\n")
+    with pytest.raises(SlurmError) as raised:
+        command.parse(Result(tuple(command.argv()), 1, " Adding Cluster(s)\n  Name = t-clu\n", err, 0.01))
+    assert raised.value.number == 2002

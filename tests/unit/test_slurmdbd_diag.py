@@ -141,6 +141,25 @@ def test_modify_of_another_users_job_is_denied():
     assert caught.value.number == 2002
 
 
+# 25.11's sacctmgr: the heading first, then the failure (exit 1) on stderr.
+HEADING_25_11 = " Modified jobs...\n"
+
+
+def test_modify_on_25_11_of_another_users_job_is_denied():
+    command = SacctmgrModifyJob(["104"], [("Comment", "x")])
+    err = ("sacctmgr: error: Your user doesn't have privilege to perform this action\n"
+           " Error with request: Access/permission denied\n")
+    with pytest.raises(SlurmError) as caught:
+        command.parse(result(command.argv(), HEADING_25_11, err, returncode=1))
+    assert caught.value.number == 2002
+
+
+def test_modify_on_25_11_of_an_unknown_job_changes_nothing():
+    command = SacctmgrModifyJob(["99999999"], [("Comment", "x")])
+    err = " Error with request: Data has not changed since time specified\n"
+    assert command.parse(result(command.argv(), HEADING_25_11, err, returncode=1)) is None
+
+
 def test_a_job_modify_body_as_sacctmgr_assignments():
     body = {"comment": {"administrator": "a", "job": "j", "system": "s"},
             "derived_exit_code": {"return_code": {"set": True, "infinite": False, "number": 1024}},

@@ -4,6 +4,11 @@ hand, in the v0.0.44 shape."""
 
 import json
 
+import pytest
+
+from server.slurm.command import SlurmError
+from server.slurm.commands.sacctmgr_wckeys import SacctmgrShowWckeysJson
+from server.slurm.runner import Result
 from tests.schemas import reference_as_meant, validate_response
 from tests.fakes.current_slurm import headers
 
@@ -46,3 +51,16 @@ def test_one_wckey_by_id_or_by_name(fake_slurm):  # noqa: F811
     validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/wckey/{{id}}", by_name.json())
     none = client.get(f"{API}/wckey/77", headers=headers()).json()
     assert none["wckeys"] == [] and none["warnings"][0]["description"] == "slurmdb_wckeys_get() found nothing"
+
+
+def test_a_read_slurmdbd_denies_is_an_error_not_an_empty_list():
+    # 25.11's sacctmgr --json, for a user slurmdbd does not let list wckeys:
+    # an empty list, exit 0, and the denial on stderr only.
+    command = SacctmgrShowWckeysJson("v0.0.44")
+    printed = json.dumps({"wckeys": [], "errors": [], "warnings": []})
+    denied = "sacctmgr: error: Your user doesn't have privilege to perform this action\n"
+    with pytest.raises(SlurmError) as raised:
+        command.parse(Result(tuple(command.argv()), 0, printed, denied, 0.01))
+    assert raised.value.number == 2002 and "Access/permission denied" in str(raised.value)
+    allowed = json.dumps({"wckeys": WCKEYS, "errors": [], "warnings": []})
+    assert command.parse(Result(tuple(command.argv()), 0, allowed, "", 0.01)) == WCKEYS

@@ -49,6 +49,14 @@ class SacctmgrShow(Command):
         return sacctmgr_text.rows(result.stdout, [key for key, _ in self.fields])
 
 
+READ_DENIED = "Your user doesn't have privilege to perform this action"
+# sacctmgr's own words for a change slurmdbd would deny, said without
+# Slurm's error text (25.11: " error: Only admins/operators/coordinators can
+# add accounts"); slurmrestd answers them ESLURM_ACCESS_DENIED.
+DENIED = (READ_DENIED, "Only admins/operators/coordinators can")
+ROLLBACK = "Error rolling back changes"
+
+
 class SacctmgrShowJson(Command):
     """`sacctmgr --json=<data parser> show <entity> [conditions]`: a Slurm
     printing the API version itself; the list under ``key`` of what it prints."""
@@ -68,6 +76,14 @@ class SacctmgrShowJson(Command):
 
     def parse(self, result) -> list[dict]:
         printed = self.json_output(result, f"Unable to query {self.entity}")
+        # A read slurmdbd denies (25.11: wckeys to a non-operator) prints an
+        # empty list and exits 0, with only sacctmgr's own sentence on stderr;
+        # slurmrestd answers it as an error, and an empty list would say
+        # "there are none".
+        if READ_DENIED in (result.stderr or ""):
+            denied = errno.by_name("ESLURM_ACCESS_DENIED")
+            raise SlurmError(f"Unable to query {self.entity}: {denied.message}",
+                             number=denied.number, source=self.source())
         return list(printed.get(self.key) or [])
 
 
@@ -113,22 +129,19 @@ def listed_after(lines: list[str], heading: str) -> list[str]:
     return found
 
 
-# Refusals sacctmgr words itself (it checks the caller's role before asking
-# slurmdbd), and the error slurmdbd gives slurmrestd for the same request.
-OWN_REFUSALS = (("Only admins/operators/coordinators can", "ESLURM_ACCESS_DENIED"),)
-
-
 def failure(command: Command, result, description: str) -> SlurmError:
     """The Slurm error a failed sacctmgr stands for, from either stream."""
     lines = [_plain(line) for line in (result.stderr + "\n" + result.stdout).splitlines()]
-    lines = [line for line in lines if line]
+    # A rollback after the failure may fail too (25.11, now and then: " Error
+    # rolling back changes: Unspecified error"): the failure is the one before.
+    lines = [line for line in lines if line and not line.startswith(ROLLBACK)]
     known = errno.from_message("\n".join(lines))
+    if known is None and any(sentence in line for line in lines for sentence in DENIED):
+        known = errno.by_name("ESLURM_ACCESS_DENIED")
     detail = ""
-    refusal = next(((line, name) for line in lines for words, name in OWN_REFUSALS if words in line), None)
     if known:
-        detail = next((line for line in reversed(lines) if known.message in line), "")
-    elif refusal:
-        detail, known = refusal[0], errno.by_name(refusal[1])
+        detail = next((line for line in reversed(lines)
+                       if known.message in line or any(sentence in line for sentence in DENIED)), "")
     elif lines:
         errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
         detail = _plain(errors[-1]) if errors else lines[-1]

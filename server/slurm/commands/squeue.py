@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.slurm.command import Command
+from server.slurm.errno import from_message
 
 # Query flags of GET /jobs/ that squeue can express, and how.
 FLAG_OPTIONS = {
@@ -17,9 +18,13 @@ class SqueueJson(Command):
     """`squeue --json`, either in the Slurm's own data parser or, where the
     Slurm can print it, in the requested API version (a pass-through)."""
 
-    def __init__(self, *, data_parser: str | None = None, flags: str | None = None):
+    def __init__(self, *, data_parser: str | None = None, flags: str | None = None,
+                 job_ids: list[str] | None = None):
         self.data_parser = data_parser
         self.flags = flags
+        # squeue's own filter (--jobs=123,123_4,123+1): it splits a pending
+        # array's task off its record, which the whole listing does not.
+        self.job_ids = job_ids or []
 
     def argv(self):
         argv = ["squeue", f"--json={self.data_parser}" if self.data_parser else "--json"]
@@ -29,10 +34,23 @@ class SqueueJson(Command):
             argv.append("--states=all")
         if self.flags in FLAG_OPTIONS:
             argv.append(FLAG_OPTIONS[self.flags])
+        if self.job_ids:
+            argv.append(f"--jobs={','.join(self.job_ids)}")
         return argv
 
     def source(self) -> str:
         return "squeue --json"
 
     def parse(self, result) -> dict:
+        if one_unknown_job(result, self.job_ids):
+            return {"jobs": []}
         return self.json_output(result, "Unable to query jobs")
+
+
+def one_unknown_job(result, job_ids: list[str]) -> bool:
+    """One job id slurmctld does not know (or hides from the caller): squeue
+    fails; for several it lists the others. Both are "no such job here"."""
+    if result.ok or len(job_ids) != 1:
+        return False
+    known = from_message(result.stderr)
+    return known is not None and known.name == "ESLURM_INVALID_JOB_ID"

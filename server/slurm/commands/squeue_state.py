@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from server.convert import job_state
 from server.slurm.command import Command
-from server.slurm.errno import from_message
+from server.slurm.commands.squeue import one_unknown_job
 
 
 class SqueueStates(Command):
@@ -25,12 +25,8 @@ class SqueueStates(Command):
         return "squeue"
 
     def parse(self, result) -> list[dict]:
+        if one_unknown_job(result, self.job_ids):
+            return []
         if not result.ok:
-            known = from_message(result.stderr)
-            # One job id slurmctld does not know (or does not show the
-            # caller): squeue fails; for several it lists the others. Both are
-            # "no such job here", an empty answer, as for several.
-            if known is not None and known.name == "ESLURM_INVALID_JOB_ID" and len(self.job_ids) == 1:
-                return []
             raise self.failure(result, "Unable to query job states")
         return job_state.from_squeue(result.stdout)
