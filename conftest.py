@@ -61,10 +61,11 @@ class Cluster:
     release: str  # "22.05", "25.11"
     path: str  # PATH that finds this cluster's Slurm commands first
     slurmrestd_url: str | None = None  # Slurm's own slurmrestd, where one runs
+    conf: Path | None = None  # another slurm.conf for the same cluster (tests that redirect it)
 
     @property
     def slurm_conf(self) -> Path:
-        return self.directory / "etc" / "slurm.conf"
+        return self.conf or self.directory / "etc" / "slurm.conf"
 
     @property
     def log_dir(self) -> Path:

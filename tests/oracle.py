@@ -17,7 +17,6 @@ import re
 import httpx
 import pytest
 
-from conftest import CLUSTER_DIR
 
 # (operation pattern, field pattern, reason). A field is a dotted path with
 # list indices as [*] (`jobs[*].time.start`); patterns are fnmatch's.
@@ -66,22 +65,13 @@ DIFFERENCES: list[tuple[str, str, str]] = [
 ]
 
 
-def oracle_url() -> str | None:
-    if os.environ.get("SLURMRESTD_URL"):
-        return os.environ["SLURMRESTD_URL"]
-    env = CLUSTER_DIR / "env"
-    if env.exists():
-        match = re.search(r"SLURMRESTD_URL=(\S+)", env.read_text())
-        if match:
-            return match.group(1).strip("'\"")
-    return None
-
-
 @pytest.fixture(scope="session")
-def oracle() -> str:
-    url = oracle_url()
+def oracle(cluster) -> str:
+    """The URL of Slurm's own slurmrestd beside the cluster (SLURMRESTD_URL
+    of its env file): the 25.11 cluster has one, 22.05's has none."""
+    url = os.environ.get("SLURMRESTD_URL") or cluster.slurmrestd_url
     if not url:
-        pytest.skip(f"no slurmrestd beside this cluster ({CLUSTER_DIR}): the oracle runs on the 25.11 one")
+        pytest.skip(f"no slurmrestd beside the Slurm {cluster.release} cluster: the oracle runs on the 25.11 one")
     return url
 
 

@@ -10,14 +10,14 @@ daemons are stopped (connection refused)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import socket
 
 import httpx
 import pytest
 
-from conftest import ADMIN, ALICE, Cluster, start_server, stop_server
-from tests.oracle import oracle_url
+from conftest import ADMIN, ALICE, start_server, stop_server
 
 CONTROLLER_DOWN = 1800
 
@@ -30,7 +30,7 @@ def closed_port() -> int:
 
 @pytest.fixture(scope="module")
 def unreachable(cluster, tmp_path_factory):
-    if oracle_url():
+    if cluster.current:
         # a current Slurm's commands list their data parsers only once the
         # daemons answer, so slurmrestpy cannot start without them there;
         # test_oracle_daemons_down stops that cluster's daemons instead
@@ -40,7 +40,7 @@ def unreachable(cluster, tmp_path_factory):
         text = re.sub(rf"^{key}=\S+$", f"{key}={closed_port()}", text, flags=re.M)
     conf = tmp_path_factory.mktemp("daemons-down") / "slurm.conf"
     conf.write_text(text)
-    server = start_server(Cluster(conf), "--command-timeout", "40",
+    server = start_server(dataclasses.replace(cluster, conf=conf), "--command-timeout", "40",
                           log_name="server-daemons-down.log")
     yield server
     stop_server(server)

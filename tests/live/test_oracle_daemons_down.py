@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from conftest import ADMIN, CLUSTER_DIR
+from conftest import ADMIN
 from tests.oracle import document, oracle, send  # noqa: F401 (oracle is a fixture)
 
 
@@ -22,7 +22,7 @@ def stopped(cluster, daemon: str, ready: list[str]):
 
     class Stopped:
         def __enter__(self):
-            pid = int((CLUSTER_DIR / "run" / f"{daemon}.pid").read_text())
+            pid = int((cluster.directory / "run" / f"{daemon}.pid").read_text())
             os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
