@@ -350,6 +350,12 @@ class Runner:
             os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        # wait() also waits for the end of the output pipes; when we stopped
+        # reading one (output past its bound), asyncio paused it with data
+        # left in it, and that end never comes: close them.
+        transport = getattr(process, "_transport", None)
+        if transport is not None:
+            transport.close()
         await process.wait()
 
     async def close(self) -> None:
