@@ -25,6 +25,9 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
+# An operation's path; older versions' operations are marked deprecated, as
+# SchedMD marks them, and Swagger UI gives those a class of their own.
+PATH_SELECTOR = ".opblock-summary-path, .opblock-summary-path__deprecated"
 SCREENSHOTS = REPO / "tests" / ".generated" / "swagger-ui"
 TAG_ORDER = ["jobs", "nodes", "partitions", "reservations", "accounting", "util"]
 TIMEOUT_MS = 60_000
@@ -74,7 +77,7 @@ class Visit:
         return [t.get_attribute("data-tag") for t in self.page.locator(".opblock-tag").all()]
 
     def paths(self) -> list[str]:
-        return [p.get_attribute("data-path") for p in self.page.locator(".opblock-summary-path").all()]
+        return [p.get_attribute("data-path") for p in self.page.locator(PATH_SELECTOR).all()]
 
     def shot(self, name: str):
         self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
@@ -89,6 +92,14 @@ class Visit:
             box.locator("button", has_text="Logout").wait_for()
         self.shot(shot)
         modal.locator("button.btn-done").first.click()
+
+    def pick(self, version: str) -> None:
+        """Show one version's page (the drop-down opens on the newest)."""
+        self.page.locator(".topbar select").select_option(label=version)
+        self.page.wait_for_function(
+            "v => [...document.querySelectorAll(PATHS)].length > 0 && "
+            "[...document.querySelectorAll(PATHS)].every(p => p.dataset.path.includes('/' + v + '/'))"
+            .replace("PATHS", repr(PATH_SELECTOR)), arg=version)
 
     def try_out(self, operation_id: str, tag: str) -> tuple[int, dict]:
         block = self.page.locator(f"#operations-{tag}-{operation_id}")
@@ -131,11 +142,7 @@ def test_every_served_version_can_be_picked(visit, server, api):
     picker = visit.page.locator(".topbar select")
     assert sorted(picker.locator("option").all_inner_texts()) == versions
     for version in versions:
-        picker.select_option(label=version)
-        visit.page.wait_for_function(
-            "v => [...document.querySelectorAll('.opblock-summary-path')].length > 0 && "
-            "[...document.querySelectorAll('.opblock-summary-path')]"
-            ".every(p => p.dataset.path.includes('/' + v + '/'))", arg=version)
+        visit.pick(version)
         shown = api.get(f"/openapi/ui/{version}.json").json()
         assert visit.tags() == [tag["name"] for tag in shown["tags"]]
         assert visit.tags()[0] == "jobs"
@@ -156,6 +163,7 @@ def alice_job(cluster):
 def test_authorize_with_scontrol_token_then_try_it_out_lists_the_callers_jobs(visit, server, cluster, alice_job):
     mine, bobs = alice_job
     visit.open_ui(server.url + "/ui/")
+    visit.pick("v0.0.44")
     visit.authorize(ALICE, cluster.token(ALICE), "authorized")
     status, body = visit.try_out("slurm_v0044_get_jobs", "jobs")
     visit.shot("try-it-out-jobs-200")
@@ -171,6 +179,7 @@ def test_authorize_with_scontrol_token_then_try_it_out_lists_the_callers_jobs(vi
 
 def test_a_wrong_token_shows_the_401_envelope(visit, server):
     visit.open_ui(server.url + "/ui/")
+    visit.pick("v0.0.44")
     visit.authorize(ALICE, "not-a-token", "authorized-wrong-token")
     status, body = visit.try_out("slurm_v0044_get_jobs", "jobs")
     visit.shot("try-it-out-jobs-401")
