@@ -52,10 +52,11 @@ def protocol_with_header_limit(protocol_class, limit: int = MAX_HEADER_BYTES):
             log.info("%s: request headers over %d bytes refused (431)", _client(scope), limit)
             response = refusal(scope, 431, f"Request line and headers are longer than {limit} bytes",
                                "ESLURM_DATA_TOO_LARGE")
+            body = response.render_now() if hasattr(response, "render_now") else response.body  # a small envelope
             head = [b"HTTP/1.1 431 Request Header Fields Too Large\r\n"]
             head += [name + b": " + value + b"\r\n" for name, value in response.raw_headers]
             head.append(b"connection: close\r\n\r\n")
-            self.transport.write(b"".join(head) + response.body)
+            self.transport.write(b"".join(head) + body)
             # Closing now, with the request's rest unread, would make the kernel
             # reset the connection and the client lose the answer: end our side
             # and keep dropping what comes, for a bounded time.
