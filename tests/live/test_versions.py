@@ -32,7 +32,11 @@ READS = [(v, p) for v in VERSIONS for p in plain_reads(v)]
 @pytest.mark.parametrize("version,path", READS, ids=lambda x: x)
 def test_read_answers_as_v0044_does(api, auth, version, path):
     response = api.get(path, headers=auth(ADMIN))
-    assert response.status_code < 500 or response.status_code == 501, response.text
+    if response.status_code >= 500 and response.status_code != 501:
+        # Only a refusal of Slurm's, answered as slurmrestd answers it (one
+        # /instance/ of several is 9211), never an error of ours.
+        errors = response.json()["errors"]
+        assert errors and all(e["source"] != "slurmrestpy" for e in errors), response.text
     internal = path.replace(f"/{version}/", "/v0.0.44/")
     if internal in load_spec(ours_path("v0.0.44"))["paths"]:
         assert response.status_code == api.get(internal, headers=auth(ADMIN)).status_code
