@@ -12,6 +12,9 @@
 #   cluster/cluster.sh down    stop exactly the processes it started (pid files)
 #   cluster/cluster.sh status  say what runs
 #
+# SLURMRESTPY_CLUSTER_DIR and SLURMRESTPY_PORT_OFFSET make a private cluster in
+# another folder on other ports (for tests that stop daemons, or a big bench).
+#
 # The two can run at once: their ports differ. Needs root (packages, daemons,
 # Unix users). Works without systemd.
 set -euo pipefail
@@ -39,6 +42,15 @@ case $SLURM in
     ;;
 *) printf 'cluster: no recipe for SLURM=%s (22.05 or 25.11)\n' "$SLURM" >&2; exit 1 ;;
 esac
+
+# A private cluster (another folder, SLURMRESTPY_CLUSTER_DIR) beside the usual
+# ones needs ports of its own: SLURMRESTPY_PORT_OFFSET shifts every port.
+OFFSET=${SLURMRESTPY_PORT_OFFSET:-0}
+if ((OFFSET)); then
+    CTLD_PORT=$((CTLD_PORT + OFFSET)) DBD_PORT=$((DBD_PORT + OFFSET)) MYSQL_PORT=$((MYSQL_PORT + OFFSET))
+    SLURMD_PORTS=$((${SLURMD_PORTS%-*} + OFFSET))-$((${SLURMD_PORTS#*-} + OFFSET))
+    [[ -z $RESTD_PORT ]] || RESTD_PORT=$((RESTD_PORT + OFFSET))
+fi
 
 export SLURM_CONF=$DIR/etc/slurm.conf
 
