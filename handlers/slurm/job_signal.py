@@ -49,37 +49,53 @@ WAITING_STATES = frozenset({"PENDING", "SUSPENDED", "CONFIGURING", "REQUEUED", "
 SCANCEL_STATES = ("PENDING", "RUNNING", "SUSPENDED")
 
 
+# From this release on slurmrestd answers DELETE /job/{job_id} and /jobs/
+# with 200 and a `status` that lists slurmctld's refusals only, one per job,
+# with no warning (measured on 25.11.7); before it, a refusal of the one job
+# was the answer's error (404, 500) and `status` listed every job.
+REFUSALS_IN_STATUS_SINCE = (25, 11, 0)
+
+
 async def delete_job(call, job_id, signal=None, flags=None):
     selector = JobSelector.parse(job_id)
     target = _job_id_text(selector)
     number = SIGKILL if signal is None else _signal(signal, "signal")
     options = _flag_options([flags] if flags else [], "flags") if flags else ["--full"]
+    outcomes = await _signal_one(call, target, number, options)
+    already_done = _number("ESLURM_ALREADY_DONE")
+    if call.slurm.version >= REFUSALS_IN_STATUS_SINCE:
+        return call.respond({"status": [_status(job) for job in outcomes if job.error]})
+    for job in outcomes:
+        if job.number == already_done:
+            call.warn(f"Job was already sent signal {_signal_name(number)}", "scancel")
+        elif job.error:
+            raise _refused(job, number)
+    return call.respond({"status": [_status(job) for job in outcomes if job.number != already_done]})
+
+
+async def _signal_one(call, target: str, number: int, options: list[str]) -> list[JobOutcome]:
+    """What became of the job: scancel's outcome, or slurmctld's refusal
+    found out beforehand (see the module's description)."""
     if number != SIGKILL:
         states = await call.run(SqueueStates(target))
         if not states:
-            await _check_hidden_job(call, target, number)
-        else:
-            running = [s for s in states if s.state == "RUNNING"]
-            waiting = [s for s in states if s.state in WAITING_STATES]
-            if not running and waiting:
-                raise _refused(JobOutcome(target, *_not_now()), number)
-            if not running:  # it ended already
-                call.warn(f"Job was already sent signal {_signal_name(number)}", "scancel")
-                return call.respond({"status": []})
-            options.append("--state=RUNNING")
+            refused = await _check_hidden_job(call, target)
+            if refused:
+                return [refused]
+        running = [s for s in states if s.state == "RUNNING"]
+        waiting = [s for s in states if s.state in WAITING_STATES]
+        if states and not running and waiting:
+            return [JobOutcome(target, *_not_now())]
+        if states and not running:  # it ended already
+            return [JobOutcome(target, *_known("ESLURM_ALREADY_DONE"))]
+        if states:
+            options = [*options, "--state=RUNNING"]
     outcome = await call.run(Scancel([target], signal=None if number == SIGKILL else number,
                                      options=options))
-    failed = [job for job in outcome.jobs if job.error]
-    for job in failed:
-        if job.number == _number("ESLURM_ALREADY_DONE"):
-            call.warn(f"Job was already sent signal {_signal_name(number)}", "scancel")
-            continue
-        raise _refused(job, number)
     if outcome.matched_nothing and not outcome.jobs:
         # The job stopped running between our look and scancel's.
-        raise _refused(JobOutcome(target, *_not_now()), number)
-    return call.respond({"status": [_status(job) for job in outcome.jobs
-                                    if job.number != _number("ESLURM_ALREADY_DONE")]})
+        return [JobOutcome(target, *_not_now())]
+    return outcome.jobs
 
 
 async def delete_jobs(call, body=None):
@@ -105,12 +121,27 @@ async def delete_jobs(call, body=None):
             targets, signal=None if number == SIGKILL else number,
             options=[*options, *filters, *state_option]))
         status.extend(_status(job) for job in outcome.jobs)
+    if call.slurm.version >= REFUSALS_IN_STATUS_SINCE:
+        refused = [entry for entry in status if entry["error"]["code"]]
+        if number != SIGKILL and targets:
+            refused.extend(await _waiting_refusals(call, targets, {entry["step_id"] for entry in status}))
+        return call.respond({"status": refused})
     if not status:
         call.warn(f"Zero jobs sent signal {_signal_name(number)}", "scancel")
     return call.respond({"status": status})
 
 
-async def _check_hidden_job(call, target: str, number: int) -> None:
+async def _waiting_refusals(call, targets: list[str], acted_on: set[str]) -> list[dict]:
+    """slurmctld's refusal of a signal for each listed job that waits (left
+    out of scancel's selection of running jobs), as slurmrestd reports it."""
+    left = [target for target in targets if target not in acted_on]
+    if not left:
+        return []
+    waiting = {s.job for s in await call.run(SqueueStates(",".join(left))) if s.state in WAITING_STATES}
+    return [_status(JobOutcome(target, *_not_now())) for target in left if target in waiting]
+
+
+async def _check_hidden_job(call, target: str) -> JobOutcome | None:
     """slurmctld's verdict on a job the caller cannot see, for a signal.
 
     scancel with a signal first loads the jobs and, not finding one the caller
@@ -128,12 +159,11 @@ async def _check_hidden_job(call, target: str, number: int) -> None:
         await call.run(ScontrolUpdateJob(target, ["Reboot=no"]))
     except SlurmError as error:
         if error.number == _number("ESLURM_USER_ID_MISSING"):
-            known = by_name("ESLURM_ACCESS_DENIED")
-            raise _refused(JobOutcome(target, known.message, known.number), number) from None
+            return JobOutcome(target, *_known("ESLURM_ACCESS_DENIED"))
         if error.number == _number("ESLURM_INVALID_JOB_ID"):
-            known = by_name("ESLURM_INVALID_JOB_ID")
-            raise _refused(JobOutcome(target, known.message, known.number), number) from None
+            return JobOutcome(target, *_known("ESLURM_INVALID_JOB_ID"))
         raise
+    return None  # slurmctld took the update: scancel may act on the job
 
 
 # -- request -> scancel ------------------------------------------------------
@@ -234,7 +264,9 @@ def _status(job: JobOutcome) -> dict:
             "message": job.error or "",
         },
         "step_id": job.job,
-        "job_id": {"set": True, "infinite": False, "number": job.job_id},
+        # a job slurmctld does not know has no number it could confirm
+        "job_id": {"set": job.number != _number("ESLURM_INVALID_JOB_ID"), "infinite": False,
+                   "number": 0 if job.number == _number("ESLURM_INVALID_JOB_ID") else job.job_id},
         "federation": {"sibling": ""},
     }
 
@@ -246,9 +278,13 @@ def _refused(job: JobOutcome, number: int) -> SlurmError:
 
 
 def _not_now() -> tuple[str, int]:
-    known = by_name("ESLURM_TRANSITION_STATE_NO_UPDATE")
-    return (known.message if known else "Job can not be altered now, try again later",
-            known.number if known else -1)
+    return _known("ESLURM_TRANSITION_STATE_NO_UPDATE")
+
+
+def _known(name: str) -> tuple[str, int]:
+    """Slurm's text and number of an error, as a JobOutcome takes them."""
+    known = by_name(name)
+    return (known.message, known.number) if known else (name, -1)
 
 
 def _number(name: str) -> int | None:

@@ -121,10 +121,11 @@ async def post_job_allocate(call, body=None):
     components = []
     for desc, place in zip(descs, places):
         _check_owner(desc, place, owner)
-        for name in ("script", "environment"):
-            if jobdesc.given(desc.get(name)):
-                call.warn(f"{place}.{name} is ignored: an allocation runs nothing (salloc --no-shell)",
-                          "job_desc_msg")
+        # environment is not warned about: slurmrestd takes it silently, and
+        # an allocation keeps no environment of its own either way
+        if jobdesc.given(desc.get("script")):
+            call.warn(f"{place}.script is ignored: an allocation runs nothing (salloc --no-shell)",
+                      "job_desc_msg")
         translated = jobdesc.submit_options(desc, jobdesc.SALLOC, where=place)
         _warn_unknown(call, translated, place)
         components.append([*translated.options, f"--chdir={jobdesc.working_directory(desc, home)}"])

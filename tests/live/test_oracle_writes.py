@@ -75,6 +75,8 @@ def cleanup(cluster):
             ids = cluster.run("squeue", "-h", "-o", "%i", "-n", squeue_name, check=False).stdout.split()
             if ids:
                 cluster.cancel(*map(int, ids))
+        cluster.run("scontrol", "delete", f"NodeName=tor{TAG}{who}", check=False)
+        cluster.run("sacctmgr", "-i", "delete", "cluster", f"tor-{name}", check=False)
         for entity in ("user", "qos", "account"):
             cluster.run("sacctmgr", "-i", "delete", entity, "where", f"name=t-or-{name},t-or-deny-{name}",
                         check=False)
@@ -159,3 +161,96 @@ def test_host_lists(pair):
         a, b = pair("POST", path, body, expect=200)
         a.pop("meta", None), b.pop("meta", None)
         assert a == b
+
+
+def _job(path_job_id: str, oracle, auth, user=ALICE) -> dict:
+    [job] = document(send(oracle, "GET", f"{CTL}/job/{path_job_id}", auth(user)))["jobs"]
+    return job
+
+
+def test_an_allocation_signalled_then_cancelled(pair, oracle, auth):
+    job = {"name": "t-or-WHO", "current_working_directory": "/tmp", "environment": ["PATH=/bin:/usr/bin"],
+           "time_limit": {"set": True, "number": 5}, "cpus_per_task": 1, "memory_per_node": {"set": True,
+                                                                                          "number": 100}}
+    a, b = pair("POST", f"{CTL}/job/allocate", {"job": job}, user=ALICE, expect=200)
+    assert set(a) - {"meta"} == set(b) - {"meta"}, (a, b)
+    ids = (a["job_id"], b["job_id"])
+    for key in ("job_state", "state_reason", "batch_flag", "time_limit", "memory_per_node", "cpus"):
+        assert _job(ids[0], oracle, auth)[key] == _job(ids[1], oracle, auth)[key], key
+    paths = tuple(f"{CTL}/job/{i}?signal=SIGUSR1" for i in ids)
+    pair("DELETE", paths, user=ALICE, expect=200, operation="DELETE /slurm/v0.0.44/job/{job_id}")
+    # several jobs at once, by a body: the caller's, and one slurmctld does not know
+    a, b = pair("DELETE", f"{CTL}/jobs/", lambda who: {"signal": "SIGCONT",
+                                                       "jobs": [str(ids["op".index(who)]), "99999999"]},
+                user=ALICE, expect=200)
+    assert [s["error"]["code"] for s in a["status"]] == [s["error"]["code"] for s in b["status"]]
+    assert [s["job_id"] for s in a["status"]] == [s["job_id"] for s in b["status"]]
+    # another user's job
+    a, b = pair("DELETE", paths, user="srp_bob", operation="DELETE /slurm/v0.0.44/job/{job_id}")
+    assert [s["error"]["code"] for s in a["status"]] == [s["error"]["code"] for s in b["status"]]
+    assert [s["step_id"] for s in a["status"]] == [str(ids[0])] and \
+        [s["step_id"] for s in b["status"]] == [str(ids[1])]
+    pair("DELETE", tuple(f"{CTL}/job/{i}" for i in ids), user=ALICE, expect=200,
+         operation="DELETE /slurm/v0.0.44/job/{job_id}")
+    for key in ("job_state", "state_reason", "exit_code"):
+        assert _job(ids[0], oracle, auth)[key] == _job(ids[1], oracle, auth)[key], key
+    assert "CANCELLED" in _job(ids[1], oracle, auth)["job_state"]
+
+
+def test_a_pending_job_signalled(pair, oracle, auth):
+    job = {"name": "t-or-WHO", "script": "#!/bin/sh\nsleep 60", "current_working_directory": "/tmp",
+           "environment": ["PATH=/bin:/usr/bin"], "priority": {"set": True, "number": 0}}
+    a, b = pair("POST", f"{CTL}/job/submit", {"job": job}, user=ALICE, expect=200)
+    paths = tuple(f"{CTL}/job/{i}?signal=SIGUSR1" for i in (a["job_id"], b["job_id"]))
+    theirs, ours = pair("DELETE", paths, user=ALICE, operation="DELETE /slurm/v0.0.44/job/{job_id}")
+    assert [s["error"] for s in theirs["status"]] == [s["error"] for s in ours["status"]]
+    for key in ("job_state", "state_reason"):
+        assert _job(a["job_id"], oracle, auth)[key] == _job(b["job_id"], oracle, auth)[key], key
+
+
+def test_a_dynamic_node_created_updated_and_deleted(pair, same_state):
+    names = {who: f"tor{TAG}{who}" for who in "op"}
+    paths = lambda suffix: tuple(f"{CTL}/node/{names[who]}{suffix}" for who in "op")  # noqa: E731
+    pair("POST", f"{CTL}/new/node/", lambda who: {"node_conf": f"NodeName={names[who]} CPUs=1 "
+                                                               "RealMemory=100 State=FUTURE Feature=f1"},
+         expect=200)
+    operation = "POST /slurm/v0.0.44/node/{node_name}"
+    read_back = lambda: same_state_nodes(pair, same_state, names)  # noqa: E731
+    read_back()
+    pair("POST", paths(""), {"comment": "oracle", "features": ["f2", "f3"], "weight": 7}, expect=200,
+         operation=operation)
+    read_back()
+    pair("POST", paths(""), {"state": ["DRAIN"], "reason": "t-or oracle"}, expect=200, operation=operation)
+    read_back()
+    # a node that does not exist, and one that is not dynamic
+    pair("POST", (f"{CTL}/node/tor{TAG}x", f"{CTL}/node/tor{TAG}x"), {"comment": "x"}, operation=operation)
+    pair("DELETE", (f"{CTL}/node/n1", f"{CTL}/node/n1"), operation="DELETE /slurm/v0.0.44/node/{node_name}")
+    pair("DELETE", paths(""), expect=200, operation="DELETE /slurm/v0.0.44/node/{node_name}")
+    a, b = pair("GET", paths(""), operation="GET /slurm/v0.0.44/node/{node_name}")
+
+
+def same_state_nodes(pair, same_state, names):
+    from tests.oracle import differences as found_differences
+    a, b = pair("GET", tuple(f"{CTL}/node/{names[who]}" for who in "op"), expect=200,
+                operation="GET /slurm/v0.0.44/node/{node_name}")
+    ours = json.loads(json.dumps(b).replace(names["p"], names["o"]))
+    found = found_differences("STATE POST /slurm/v0.0.44/node/{node_name}", a, ours)
+    assert not found, "\n".join(found[:40])
+
+
+def test_a_cluster_added_and_deleted(pair, same_state):
+    pair("POST", f"{DB}/clusters/", {"clusters": [{"name": "tor-WHO"}]}, expect=200)
+    same_state("POST /slurmdb/v0.0.44/clusters/", f"{DB}/cluster/tor-WHO")
+    pair("POST", f"{DB}/clusters/", {"clusters": [{"name": "tor-WHO"}]})  # again
+    a, b = pair("DELETE", f"{DB}/cluster/tor-WHO", expect=200)
+    assert [c.replace(f"{TAG}-p", f"{TAG}-o") for c in b["deleted_clusters"]] == a["deleted_clusters"]
+    same_state("DELETE /slurmdb/v0.0.44/cluster/", f"{DB}/cluster/tor-WHO")
+    pair("DELETE", f"{DB}/cluster/tor-WHO")  # again
+    a, b = pair("POST", f"{DB}/clusters/", {"clusters": [{"name": "tor-deny-WHO"}]}, user=ALICE)
+    assert a["errors"] and b["errors"]
+
+
+def test_tres(pair):
+    for user in (ADMIN, ALICE):
+        a, b = pair("POST", f"{DB}/tres/", {"TRES": [{"type": "gres", "name": "tor-WHO"}]}, user=user)
+        assert a["errors"] and b["errors"]
