@@ -56,6 +56,12 @@ async def read_nodes(call, *, name=None, update_time=None, flags=None) -> dict:
                                                    data_parser=call.version)) or {}
         listed = [passthrough.without_nulls(node) for node in printed.get("nodes", [])
                   if name is None or node.get("name") == name]
+        if flags not in (None, "DETAIL"):
+            # slurmctld fills gres_drained only for a detailed query; scontrol
+            # prints the missing value as "N/A", slurmrestd as ""
+            for node in listed:
+                if node.get("gres_drained") == "N/A":
+                    node["gres_drained"] = ""
         return {"nodes": listed, "last_update": printed.get("last_update", dict(nodes_text.UNSET))}
     text = await call.run(ScontrolShowNodes(names=name, flags=flags)) or ""
     warnings: list[str] = []

@@ -217,8 +217,12 @@ def test_a_dynamic_node_created_updated_and_deleted(pair, same_state):
     operation = "POST /slurm/v0.0.44/node/{node_name}"
     read_back = lambda: same_state_nodes(pair, same_state, names)  # noqa: E731
     read_back()
-    pair("POST", paths(""), {"comment": "oracle", "features": ["f2", "f3"], "weight": 7}, expect=200,
-         operation=operation)
+    pair("POST", paths(""), {"comment": "oracle", "features": ["f1", "f2"], "weight": {"set": True, "number": 7}},
+         expect=200, operation=operation)
+    read_back()
+    # slurmctld refuses available features that leave out an active one
+    a, b = pair("POST", paths(""), {"features": ["f3"]}, operation=operation)
+    assert a["errors"] and b["errors"]
     read_back()
     pair("POST", paths(""), {"state": ["DRAIN"], "reason": "t-or oracle"}, expect=200, operation=operation)
     read_back()
@@ -227,11 +231,12 @@ def test_a_dynamic_node_created_updated_and_deleted(pair, same_state):
     pair("DELETE", (f"{CTL}/node/n1", f"{CTL}/node/n1"), operation="DELETE /slurm/v0.0.44/node/{node_name}")
     pair("DELETE", paths(""), expect=200, operation="DELETE /slurm/v0.0.44/node/{node_name}")
     a, b = pair("GET", paths(""), operation="GET /slurm/v0.0.44/node/{node_name}")
+    assert a["errors"] and b["errors"]  # gone
 
 
 def same_state_nodes(pair, same_state, names):
     from tests.oracle import differences as found_differences
-    a, b = pair("GET", tuple(f"{CTL}/node/{names[who]}" for who in "op"), expect=200,
+    a, b = pair("GET", tuple(f"{CTL}/node/{names[who]}?flags=FUTURE" for who in "op"), expect=200,
                 operation="GET /slurm/v0.0.44/node/{node_name}")
     ours = json.loads(json.dumps(b).replace(names["p"], names["o"]))
     found = found_differences("STATE POST /slurm/v0.0.44/node/{node_name}", a, ours)
@@ -245,7 +250,8 @@ def test_a_cluster_added_and_deleted(pair, same_state):
     a, b = pair("DELETE", f"{DB}/cluster/tor-WHO", expect=200)
     assert [c.replace(f"{TAG}-p", f"{TAG}-o") for c in b["deleted_clusters"]] == a["deleted_clusters"]
     same_state("DELETE /slurmdb/v0.0.44/cluster/", f"{DB}/cluster/tor-WHO")
-    pair("DELETE", f"{DB}/cluster/tor-WHO")  # again
+    a, b = pair("DELETE", f"{DB}/cluster/tor-WHO")  # again: slurmrestd's 304 is in DIFFERENCES
+    assert [w["description"] for w in b["warnings"]] == ["slurmdb_clusters_remove() found nothing"]
     a, b = pair("POST", f"{DB}/clusters/", {"clusters": [{"name": "tor-deny-WHO"}]}, user=ALICE)
     assert a["errors"] and b["errors"]
 
