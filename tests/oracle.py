@@ -55,8 +55,11 @@ DIFFERENCES: list[tuple[str, str, str]] = [
     # Still to remove
     ("GET /slurmdb/v0.0.44/instance/", "instances", "an error answer still holds the list SchedMD's "
                                                     "description requires, empty"),
-    ("GET /slurm/v0.0.44/jobs/state/", "*", NOT_YET + "25.11's slurmrestd answers {job_id, state} "
-                                                 "per job; ours follows 22.05's form"),
+    ("GET /slurm/v0.0.44/jobs/state/", "*", "slurmrestd 25.11 answers {job_id (a string), state} per "
+     "job, without last_backfill and last_update, against its own description (openapi_job_info_resp: "
+     "job records, job_id a number, both times required), and to an ordinary user it lists every "
+     "user's jobs (its RPC ignores PrivateData=jobs); ours follows the description with the jobs "
+     "squeue shows the caller. test_job_states_name_the_same_jobs_as_slurmrestd compares the jobs"),
     ("GET /slurmdb/v0.0.44/jobs/", "jobs*", NOT_YET + "another selection of jobs than slurmrestd's (cause not found)"),
     ("GET /slurm/v0.0.44/node/*", "nodes", "an error answer (no such node) still holds the list "
                                            "SchedMD's description requires, empty"),

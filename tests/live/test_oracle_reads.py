@@ -5,6 +5,7 @@ lists with their reasons."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -22,7 +23,8 @@ def objects(cluster):
     job = cluster.submit("--hold", "--job-name=t-oracle-read", "--wrap=sleep 60")
     reservation = f"t-oracle-{uuid.uuid4().hex[:8]}"
     cluster.run("scontrol", "create", "reservation", f"ReservationName={reservation}",
-                "StartTime=now+7days", "Duration=60", "Nodes=n3", "Users=srp_alice")
+                "StartTime=now+7days", "Duration=60", "Nodes=n3", "Users=srp_alice",
+                "Flags=OVERLAP")  # another run's fixture may hold n3 at the same time
     yield {"job": job, "reservation": reservation}
     cluster.cancel(job)
     cluster.run("scontrol", "delete", f"ReservationName={reservation}", check=False)
@@ -54,3 +56,40 @@ def test_a_read_answers_as_slurmrestd(oracle, server, auth, objects, path, user)
     assert ours.status_code == theirs.status_code, (theirs.text[:2000], ours.text[:2000])
     found = differences(operation, document(theirs), document(ours))
     assert not found, "\n".join(found[:60])
+
+
+def _state_job_names(job: dict) -> list[str]:
+    """How slurmrestd 25.11 names a job record in /jobs/state/: an array's
+    pending tasks one by one, a heterogeneous component by its own id and
+    offset."""
+    if job.get("array_task_id", {}).get("set"):
+        return [f"{job['array_job_id']['number']}_{job['array_task_id']['number']}"]
+    if job.get("array_task_string"):
+        tasks = []
+        for part in job["array_task_string"].split("%")[0].split(","):
+            first, _, last = part.partition("-")
+            tasks.extend(range(int(first), int(last or first) + 1))
+        return [f"{job['array_job_id']['number']}_{task}" for task in tasks]
+    if job.get("het_job_id", {}).get("set") and job["het_job_id"]["number"]:
+        return [f"{job['job_id']}+{job['het_job_offset']['number']}"]
+    return [str(job["job_id"])]
+
+
+@pytest.mark.parametrize("user", [ADMIN, ALICE])
+def test_job_states_name_the_same_jobs_as_slurmrestd(oracle, server, auth, cluster, objects, user):
+    # The shapes differ (DIFFERENCES); the jobs and their states may not,
+    # but that slurmctld's job state RPC shows an ordinary user every user's
+    # jobs (PrivateData=jobs notwithstanding), where ours shows theirs only.
+    path = f"{CTL}/jobs/state/"
+    theirs = {(j["job_id"], tuple(j["state"])) for j in document(send(oracle, "GET", path, auth(user)))["jobs"]}
+    ours = {(name, tuple(j["job_state"])) for j in document(send(server.url, "GET", path, auth(user)))["jobs"]
+            for name in _state_job_names(j)}
+    assert (str(objects["job"]), ("PENDING",)) in ours
+    if user == ADMIN:
+        assert theirs == ours
+        return
+    assert ours <= theirs, ours - theirs
+    for job_id, _ in theirs - ours:
+        owner = cluster.run("squeue", "-h", "-t", "all", "-j", re.split(r"[_+]", job_id)[0], "-o", "%u",
+                            check=False).stdout.split()
+        assert ALICE not in owner, job_id
