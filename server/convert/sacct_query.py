@@ -42,8 +42,10 @@ condition flags (show_duplicates ... show_job_environment, submit_time),
 duplicates are shown and times are not truncated; once one is set, only what
 is set applies. The time window is slurmrestd's too: with ``state``, start
 defaults to now and end to start; without ``state`` and ``step``, start
-defaults to midnight and end to now. A query with no parameter at all is
-slurmrestd's "no condition": every job of every cluster, of all time.
+defaults to midnight and end to now. A query with no parameter at all is,
+before Slurm 25.11, slurmrestd's "no condition": every job of every cluster,
+of all time; slurmrestd 25.11 gives it the default window, without
+duplicates, times truncated.
 """
 
 from __future__ import annotations
@@ -201,6 +203,16 @@ def midnight(now: float) -> int:
     return int(_time.mktime(day.timetuple()))
 
 
+# slurmrestd 25.11 applies its default window (midnight to now) to a query
+# with no parameter too, without duplicates and with times truncated to it;
+# earlier releases sent slurmdbd no condition at all.
+WINDOW_WITHOUT_PARAMETERS_SINCE = (25, 11)
+
+
+def _release_number(release: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", release)[:2])
+
+
 @dataclass
 class JobQuery:
     """A validated query: sacct's options and the filters done afterwards."""
@@ -228,7 +240,12 @@ class JobQuery:
         given = {k: v for k, v in parameters.items() if v is not None}
         query = cls()
         if not given:
-            query.everything = True
+            if _release_number(release) < WINDOW_WITHOUT_PARAMETERS_SINCE:
+                query.everything = True
+                return query
+            # the default window, and (unlike any query with a parameter)
+            # neither duplicates nor untruncated times
+            query.start, query.end = _window(None, None, now, has_state=False, has_steps=False)
             return query
         for name in given:
             if name not in KNOWN:

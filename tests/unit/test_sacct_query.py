@@ -110,6 +110,15 @@ def test_no_parameter_at_all_is_every_job_of_all_time():
                                  f"--endtime={FAR_FUTURE}"]
 
 
+def test_no_parameter_on_slurm_25_11_is_the_default_window():
+    # as slurmrestd 25.11 selects (test_oracle_reads compares the two)
+    q = JobQuery.from_parameters({"account": None}, now=NOW, release="25.11.7")
+    assert not q.everything
+    with_a_parameter = query(format="").sacct_options()
+    assert q.sacct_options() == [*[o for o in with_a_parameter if o != "--duplicates"], "--truncate"]
+    assert "--duplicates" in with_a_parameter
+
+
 def test_defaults_midnight_to_now_duplicates_no_truncation():
     q = query(format="")
     assert q.sacct_options() == ["--allusers", f"--starttime={format_timestamp(local(2026, 11, 21))}",
