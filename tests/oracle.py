@@ -70,8 +70,6 @@ DIFFERENCES: list[tuple[str, str, str]] = [
                                                          "WCKeys), ours 200"),
     ("GET /slurmdb/v0.0.44/config", "accounts[*].associations*", NOT_YET + "slurmrestd lists none there"),
     ("GET /slurmdb/v0.0.44/config", "associations[*].qos*", NOT_YET + "slurmrestd lists the QOS inherited"),
-    ("STATE POST /slurmdb/v0.0.44/qos/", "qos[*].description", NOT_YET + "a QOS added without description: "
-     "slurmrestd leaves it empty, sacctmgr gives it the QOS's name"),
 ]
 
 

@@ -117,6 +117,9 @@ async def write_qos(call, items, *, where: str = "qos") -> None:
     changes: list[SacctmgrChange] = []
     for field, name, settings, current, _ in _preempted_first(planned, added):
         if current is None:
+            if not any(setting.startswith("Description=") for setting in settings):
+                # sacctmgr would describe the QOS by its name; slurmrestd leaves it empty
+                settings = ["Description=", *settings]
             changes.append(SacctmgrAddQos(name, settings))
         elif settings:
             changes.append(SacctmgrModifyQos(name, settings))
