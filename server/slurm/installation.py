@@ -8,6 +8,7 @@ is converted.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 
@@ -85,19 +86,32 @@ class DataParserListCommand(Command):
 
 
 async def discover(runner) -> SlurmInstallation:
+    """Slurm's version and what each command can print. Answers even while
+    slurmctld and slurmdbd are down: most commands contact a daemon before
+    listing their data parsers (squeue, sinfo, sdiag, sshare wait for
+    slurmctld's timeout, sacct fails at once), scontrol does not, and every
+    command of one installation loads the same data parser plugins; so the
+    lists are asked for at once, and a command that could not list them
+    takes another's."""
     from server.slurm.runner import CommandNotFound
 
     version_cmd = VersionCommand()
     version, release = version_cmd.parse(await runner.run(version_cmd))
-    json_commands, data_parsers = set(), {}
-    for name in JSON_COMMANDS:
+
+    async def speaks_json(name: str) -> bool:
+        help_cmd = HelpCommand(name)
         try:
-            help_cmd = HelpCommand(name)
-            if not help_cmd.parse(await runner.run(help_cmd)):
-                continue
+            return help_cmd.parse(await runner.run(help_cmd))
         except CommandNotFound:
-            continue
-        json_commands.add(name)
+            return False
+
+    async def listed(name: str) -> tuple[str, ...]:
         list_cmd = DataParserListCommand(name)
-        data_parsers[name] = list_cmd.parse(await runner.run(list_cmd))
+        return list_cmd.parse(await runner.run(list_cmd))
+
+    speaking = await asyncio.gather(*(speaks_json(name) for name in JSON_COMMANDS))
+    json_commands = [name for name, speaks in zip(JSON_COMMANDS, speaking) if speaks]
+    lists = dict(zip(json_commands, await asyncio.gather(*(listed(name) for name in json_commands))))
+    shared = max(lists.values(), key=len, default=())
+    data_parsers = {name: found or shared for name, found in lists.items()}
     return SlurmInstallation(version, release, frozenset(json_commands), data_parsers)
