@@ -66,4 +66,6 @@ async def _printed(call, given: dict) -> list[dict]:
     conditions = [f"{word}={given[name]}" for name, word in CONDITIONS
                   if given[name] is not None and str(given[name]).strip()]
     printed = await call.run(SacctmgrShowJson("instance", call.version, "instances", conditions))
+    if not printed:  # as slurmrestd says it
+        call.warn("slurmdb_instances_get() found nothing", "_dump_instance_cond")
     return [passthrough.without_nulls(item) for item in printed]
