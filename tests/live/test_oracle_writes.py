@@ -260,3 +260,13 @@ def test_tres(pair):
     for user in (ADMIN, ALICE):
         a, b = pair("POST", f"{DB}/tres/", {"TRES": [{"type": "gres", "name": "tor-WHO"}]}, user=user)
         assert a["errors"] and b["errors"]
+
+
+def test_config_of_a_few_objects(pair, oracle, auth):
+    # Only objects of the test's own: never the whole configuration (a
+    # shared cluster's other writers). slurmrestd wants a clusters list.
+    a, b = pair("POST", f"{DB}/config", {"qos": [{"name": "t-or-WHO", "description": "oracle config"}]})
+    assert a["errors"][0]["error_number"] == 2162 and b["errors"] == []  # DIFFERENCES
+    theirs = document(send(oracle, "GET", f"{DB}/qos/t-or-{TAG}-o", auth(ADMIN)))
+    ours = document(send(oracle, "GET", f"{DB}/qos/t-or-{TAG}-p", auth(ADMIN)))
+    assert theirs["qos"] == [] and [q["description"] for q in ours["qos"]] == ["oracle config"]
