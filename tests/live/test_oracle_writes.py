@@ -78,8 +78,8 @@ def cleanup(cluster):
         cluster.run("scontrol", "delete", f"NodeName=tor{TAG}{who}", check=False)
         cluster.run("sacctmgr", "-i", "delete", "cluster", f"tor-{name}", check=False)
         for entity in ("user", "qos", "account"):
-            cluster.run("sacctmgr", "-i", "delete", entity, "where", f"name=t-or-{name},t-or-deny-{name}",
-                        check=False)
+            cluster.run("sacctmgr", "-i", "delete", entity, "where",
+                        f"name=t-or-{name},t-or-deny-{name},t-or-cfg-{name}", check=False)
 
 
 def test_qos_with_a_memory_limit(pair, same_state):
@@ -208,14 +208,14 @@ def test_a_pending_job_signalled(pair, oracle, auth):
         assert _job(a["job_id"], oracle, auth)[key] == _job(b["job_id"], oracle, auth)[key], key
 
 
-def test_a_dynamic_node_created_updated_and_deleted(pair, same_state):
+def test_a_dynamic_node_created_updated_and_deleted(pair):
     names = {who: f"tor{TAG}{who}" for who in "op"}
     paths = lambda suffix: tuple(f"{CTL}/node/{names[who]}{suffix}" for who in "op")  # noqa: E731
     pair("POST", f"{CTL}/new/node/", lambda who: {"node_conf": f"NodeName={names[who]} CPUs=1 "
                                                                "RealMemory=100 State=FUTURE Feature=f1"},
          expect=200)
     operation = "POST /slurm/v0.0.44/node/{node_name}"
-    read_back = lambda: same_state_nodes(pair, same_state, names)  # noqa: E731
+    read_back = lambda: same_state_nodes(pair, names)  # noqa: E731
     read_back()
     pair("POST", paths(""), {"comment": "oracle", "features": ["f1", "f2"], "weight": {"set": True, "number": 7}},
          expect=200, operation=operation)
@@ -234,12 +234,12 @@ def test_a_dynamic_node_created_updated_and_deleted(pair, same_state):
     assert a["errors"] and b["errors"]  # gone
 
 
-def same_state_nodes(pair, same_state, names):
-    from tests.oracle import differences as found_differences
+def same_state_nodes(pair, names):
+    """Both dynamic nodes read back (FUTURE ones are shown only when asked for)."""
     a, b = pair("GET", tuple(f"{CTL}/node/{names[who]}?flags=FUTURE" for who in "op"), expect=200,
                 operation="GET /slurm/v0.0.44/node/{node_name}")
     ours = json.loads(json.dumps(b).replace(names["p"], names["o"]))
-    found = found_differences("STATE POST /slurm/v0.0.44/node/{node_name}", a, ours)
+    found = differences("STATE POST /slurm/v0.0.44/node/{node_name}", a, ours)
     assert not found, "\n".join(found[:40])
 
 
@@ -265,8 +265,8 @@ def test_tres(pair):
 def test_config_of_a_few_objects(pair, oracle, auth):
     # Only objects of the test's own: never the whole configuration (a
     # shared cluster's other writers). slurmrestd wants a clusters list.
-    a, b = pair("POST", f"{DB}/config", {"qos": [{"name": "t-or-WHO", "description": "oracle config"}]})
+    a, b = pair("POST", f"{DB}/config", {"qos": [{"name": "t-or-cfg-WHO", "description": "oracle config"}]})
     assert a["errors"][0]["error_number"] == 2162 and b["errors"] == []  # DIFFERENCES
-    theirs = document(send(oracle, "GET", f"{DB}/qos/t-or-{TAG}-o", auth(ADMIN)))
-    ours = document(send(oracle, "GET", f"{DB}/qos/t-or-{TAG}-p", auth(ADMIN)))
+    theirs = document(send(oracle, "GET", f"{DB}/qos/t-or-cfg-{TAG}-o", auth(ADMIN)))
+    ours = document(send(oracle, "GET", f"{DB}/qos/t-or-cfg-{TAG}-p", auth(ADMIN)))
     assert theirs["qos"] == [] and [q["description"] for q in ours["qos"]] == ["oracle config"]
