@@ -206,7 +206,9 @@ def test_slurmctld_paused_times_out_and_leaves_no_process(cluster, quick, header
     [response] = answer
     assert_failed(response, 504, TIMED_OUT)
     assert response.json()["jobs"] == []
-    assert COMMAND_TIMEOUT <= elapsed < COMMAND_TIMEOUT + 10, elapsed
+    # Slurm's own squeue gives up only at MessageTimeout (10 s): an answer
+    # sooner than that comes from killing it
+    assert COMMAND_TIMEOUT <= elapsed < COMMAND_TIMEOUT + 4, elapsed
     assert any("squeue" in command for command in seen.values()), seen  # the hanging command was seen
     assert left == [], {pid: seen[pid] for pid in left}
     assert accounts.status_code == 200 and accounts.json()["accounts"], accounts.text[:800]
