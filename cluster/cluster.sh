@@ -262,7 +262,12 @@ start() {
     start_mysql
     start_slurmdbd
     start_slurmctld
-    start_slurmd
+    # Waiting for the nodes only when one was started: others' tests may
+    # have drained or reserved nodes on a shared cluster.
+    local n
+    for n in "${NODE_NAMES[@]}"; do
+        running "$DIR/run/slurmd-$n.pid" || { start_slurmd; break; }
+    done
     start_slurmrestd
     log "running"
 }
