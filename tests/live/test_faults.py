@@ -203,7 +203,8 @@ def test_slurmctld_paused_times_out_and_leaves_no_process(cluster, quick, header
         elapsed = time.monotonic() - started
         left = still_running(seen)
         accounts = get(quick, ACCOUNTS, headers[ADMIN])  # slurmdbd needs no slurmctld
-    [response] = answer
+        [response] = answer
+        assert_oracle_agrees(cluster, JOBS, headers[ALICE], response)  # at its MessageTimeout
     assert_failed(response, 504, TIMED_OUT)
     assert response.json()["jobs"] == []
     # Slurm's own squeue gives up only at MessageTimeout (10 s): an answer
