@@ -10,6 +10,8 @@
 #
 #   cluster/cluster.sh up      install what is missing, start what is not running
 #   cluster/cluster.sh down    stop exactly the processes it started (pid files)
+#   cluster/cluster.sh start   start again whichever daemon of a set-up cluster is
+#                              stopped, its configuration untouched (fault tests)
 #   cluster/cluster.sh status  say what runs
 #
 # SLURMRESTPY_CLUSTER_DIR and SLURMRESTPY_PORT_OFFSET make a private cluster in
@@ -45,7 +47,9 @@ esac
 
 # A private cluster (another folder, SLURMRESTPY_CLUSTER_DIR) beside the usual
 # ones needs ports of its own: SLURMRESTPY_PORT_OFFSET shifts every port.
-OFFSET=${SLURMRESTPY_PORT_OFFSET:-0}
+# The env file remembers it, so that `start` finds the same ports again.
+OFFSET=${SLURMRESTPY_PORT_OFFSET:-$(sed -n 's/^export SLURMRESTPY_PORT_OFFSET=//p' "$DIR/env" 2>/dev/null || true)}
+OFFSET=${OFFSET:-0}
 if ((OFFSET)); then
     CTLD_PORT=$((CTLD_PORT + OFFSET)) DBD_PORT=$((DBD_PORT + OFFSET)) MYSQL_PORT=$((MYSQL_PORT + OFFSET))
     SLURMD_PORTS=$((${SLURMD_PORTS%-*} + OFFSET))-$((${SLURMD_PORTS#*-} + OFFSET))
@@ -112,6 +116,7 @@ write_config() {
         echo "# source this file to use the local Slurm $SLURM cluster by hand: sinfo, squeue, scontrol token"
         echo "export SLURM_RELEASE=$SLURM"
         echo "export SLURM_CONF=$DIR/etc/slurm.conf"
+        ((OFFSET == 0)) || echo "export SLURMRESTPY_PORT_OFFSET=$OFFSET"
         [[ $SLURM == 22.05 ]] || echo "export PATH=$PREFIX/bin:$PREFIX/sbin:\$PATH"
         [[ -z $RESTD_PORT ]] || echo "export SLURMRESTD_URL=http://127.0.0.1:$RESTD_PORT"
     } >"$DIR/env"
@@ -249,6 +254,24 @@ up() {
     log "up: $(sinfo -h -o '%D nodes %T in %P' | tr '\n' ' ')(source $DIR/env to use it)"
 }
 
+# Start again what a fault test stopped: each step returns at once for a
+# daemon that runs, and nothing is installed or rewritten.
+start() {
+    [[ -s $DIR/env ]] || die "no cluster is set up in $DIR: run up first"
+    start_munge
+    start_mysql
+    start_slurmdbd
+    start_slurmctld
+    # Waiting for the nodes only when one was started: others' tests may
+    # have drained or reserved nodes on a shared cluster.
+    local n
+    for n in "${NODE_NAMES[@]}"; do
+        running "$DIR/run/slurmd-$n.pid" || { start_slurmd; break; }
+    done
+    start_slurmrestd
+    log "running"
+}
+
 stop_pidfile() {
     local name=$1 pidfile=$2
     running "$pidfile" || { rm -f "$pidfile"; return 0; }
@@ -286,7 +309,8 @@ status() {
 
 case ${1:-} in
 up) up ;;
+start) start ;;
 down) down ;;
 status) status ;;
-*) die "usage: $0 up|down|status" ;;
+*) die "usage: $0 up|start|down|status" ;;
 esac

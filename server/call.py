@@ -50,7 +50,10 @@ class Call:
         try:
             result = await self.services.runner.run(command, self.identity)
         except CommandTimeout as error:
-            raise SlurmError(str(error), number=_number("SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT"),
+            description = str(error)
+            if not command.read_only:  # sent, maybe, and not withdrawn by killing the command
+                description += "; Slurm may still make the change once it answers again: look before repeating it"
+            raise SlurmError(description, number=_number("SLURM_PROTOCOL_SOCKET_IMPL_TIMEOUT"),
                              source=command.source(), status=504) from None
         except CommandOutputTooLarge as error:
             raise SlurmError(str(error), source=command.source(), status=500) from None
@@ -67,6 +70,19 @@ class Call:
                 raise SlurmError(error.description, number=_number(CONTROLLER_UNREACHABLE),
                                  source=error.source) from None
             raise
+
+    async def require_controller(self) -> None:
+        """Before a submission: slurmctld answers a ping, or the request is
+        refused with nothing sent. A submission sent to a slurmctld that has
+        stopped answering (paused, overloaded) is kept in its socket and
+        made into a job when it answers again, long after the command was
+        killed at its timeout and the client told it failed: a job nobody
+        was given the id of. Only one that stops in the instant between
+        this ping and the submission can still do that."""
+        pings = await self.run(ScontrolPing())  # a ping that hangs is answered 504 here
+        if not any(ping["responding"] for ping in pings):
+            raise SlurmError("slurmctld does not answer its ping: nothing was submitted",
+                             number=_number(CONTROLLER_UNREACHABLE), source="scontrol ping")
 
     async def _controller_down(self) -> bool:
         try:

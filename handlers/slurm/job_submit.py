@@ -84,6 +84,7 @@ async def post_job_submit(call, body=None):
         options = (*translated.options, f"--chdir={jobdesc.working_directory(desc, home)}")
         components.append(Component(options, environment, place))
 
+    await call.require_controller()
     submitted = await call.run(Sbatch(components, first_script))
     for warning in submitted.warnings:
         call.warn(warning, "sbatch")
@@ -130,6 +131,7 @@ async def post_job_allocate(call, body=None):
         _warn_unknown(call, translated, place)
         components.append([*translated.options, f"--chdir={jobdesc.working_directory(desc, home)}"])
 
+    await call.require_controller()
     allocated = await call.run(SallocNoShell(components))
     for warning in allocated.warnings:
         call.warn(warning, "salloc")

@@ -263,7 +263,8 @@ class Runner:
                 if not isinstance(error, asyncio.CancelledError):
                     self._finished(program, time.monotonic() - started, False)
                 if isinstance(error, asyncio.TimeoutError):
-                    raise CommandTimeout(argv, self.timeout) from None
+                    # named as the program, not runuser or unshare around it
+                    raise CommandTimeout((os.path.basename(program), *argv[1:]), self.timeout) from None
                 raise
             finally:
                 self._children.discard(process)
