@@ -31,6 +31,16 @@ def running_job(cluster) -> int:
     pytest.skip("no node free to run a job")
 
 
+def requeued(cluster, job_id: int) -> str:
+    """'STATE REASON' once the job is back in the queue (it passes through
+    COMPLETING on its way)."""
+    for _ in range(100):
+        if not (now := squeue(cluster, job_id)).startswith(("RUNNING", "COMPLETING")):
+            return now
+        time.sleep(0.2)
+    return now
+
+
 @pytest.fixture
 def jobs(cluster):
     made: list[int] = []
@@ -44,14 +54,14 @@ def test_requeue_puts_a_running_job_back(api, auth, cluster, jobs):
     assert response.status_code == 200, response.text
     assert response.json()["status"] == [{"job_id": job_id, "step_id": str(job_id), "error": "No error",
                                           "error_code": 0, "why": ""}]
-    assert squeue(cluster, job_id).startswith("PENDING")
+    assert requeued(cluster, job_id).startswith("PENDING")
 
 
 def test_requeue_with_hold_keeps_it_held(api, auth, cluster, jobs):
     jobs.append(job_id := running_job(cluster))
     response = api.get(f"{V}/job/{job_id}/requeue?Hold", headers=auth(ALICE))
     assert response.status_code == 200, response.text
-    state, reason = squeue(cluster, job_id).split(maxsplit=1)
+    state, reason = requeued(cluster, job_id).split(maxsplit=1)
     assert state == "PENDING" and "held" in reason.lower()
 
 
@@ -80,7 +90,7 @@ def test_post_requeue_reports_each_job(api, auth, cluster, jobs):
     pending = by_name("ESLURM_JOB_PENDING").number
     assert (second["job_id"], second["error_code"]) == (held, pending)
     assert "pending" in second["why"].lower()
-    assert squeue(cluster, running).startswith("PENDING")
+    assert requeued(cluster, running).startswith("PENDING")
 
 
 def test_post_requeue_refuses_a_bad_id_before_slurm(api, auth, cluster, jobs):
@@ -144,3 +154,42 @@ def test_deleting_an_unknown_partition(api, auth, partition):
     response = api.delete(f"{V}/partition/{partition}", headers=auth(ADMIN))
     assert response.status_code != 200
     assert response.json()["errors"][0]["error_number"] == by_name("ESLURM_INVALID_PARTITION_NAME").number
+
+
+def printed_settings(cluster, *argv: str, after: str = "") -> dict:
+    out = cluster.run(*argv).stdout
+    out = out[out.index(after):] if after else out
+    return {k.strip(): v.strip() for k, _, v in (line.partition("=") for line in out.splitlines()) if _}
+
+
+def test_conf_is_what_scontrol_shows(api, auth, cluster):
+    response = api.get(f"{V}/conf", headers=auth(ALICE))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    conf, meta = body["slurm_conf"], body["slurm_conf_meta"]
+    printed = printed_settings(cluster, "scontrol", "show", "config")
+    assert conf["ClusterName"] == printed["ClusterName"] == "srp"
+    assert conf["SlurmctldPort"] == int(printed["SlurmctldPort"])
+    assert conf["MessageTimeout"] == int(printed["MessageTimeout"].split()[0])
+    assert conf["AccountingStorageEnforce"] == printed["AccountingStorageEnforce"].split(",")
+    assert conf["PrivateData"] == ["jobs"]
+    assert conf["SlurmUser"] == "root" and conf["SlurmUserId"] == 0
+    assert conf["controllers"][0]["machine"] == printed["SlurmctldHost[0]"].split("(")[0]
+    assert meta["SLURM_VERSION"] == printed["SLURM_VERSION"]
+    assert meta["SLURM_VERSION"].startswith(cluster.release)
+    assert "AccountingStorageBackupHost" not in conf  # printed (null): not sent
+
+
+def test_slurmdb_conf_is_what_sacctmgr_shows(api, auth, cluster):
+    response = api.get("/slurmdb/v0.0.45/conf", headers=auth(ADMIN))
+    assert response.status_code == 200, response.text
+    conf = response.json()["slurmdbd_conf"]
+    printed = printed_settings(cluster, "sacctmgr", "show", "configuration", after="SlurmDBD configuration:")
+    assert conf["DbdPort"] == int(printed["DbdPort"])
+    assert conf["StorageUser"] == printed["StorageUser"] and conf["StorageLoc"] == "slurm_acct_db"
+    assert ("AllowNoDefAcct" in conf["Flags"]) == (printed["AllowNoDefAcct"].lower() == "yes")
+    if "TrackWCKey" in printed:  # 25.11 prints it, 22.05 does not
+        assert conf["TrackWCKey"] is (printed["TrackWCKey"].lower() == "yes")
+    else:
+        assert "TrackWCKey" not in conf
+    assert "StoragePass" not in conf and "DefaultQOS" not in conf  # (null)
