@@ -39,6 +39,30 @@ def version_map(version: str) -> dict:
     return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
 
 
+def nearest(requested: str, printed) -> str:
+    """The version a handler works in for ``requested``: itself when
+    ``printed(version)``, else the nearest printed one of those we serve
+    (the newer on a tie), else the internal form. Each version's map is
+    written against the internal form, and holds for a printed neighbour
+    too: what it moves is only moved where it is found."""
+    if printed(requested):
+        return requested
+    candidates = [v for v in _served() if v != requested and printed(v)]
+    if not candidates:
+        return INTERNAL
+    return min(candidates, key=lambda v: (abs(_minor(v) - _minor(requested)), -_minor(v)))
+
+
+@functools.lru_cache(maxsize=None)
+def _served() -> tuple[str, ...]:
+    return tuple(sorted(path.name.removesuffix(".yaml") for path in MAP_DIR.glob("v0.0.*.yaml")
+                        if not path.name.endswith(".map.yaml")))
+
+
+def _minor(version: str) -> int:
+    return int(version.rsplit(".", 1)[-1])
+
+
 def parameter_names(version: str, path: str) -> dict[str, str | None]:
     """This version's query parameter -> the internal one (None: none)."""
     tail = path.replace(f"/{version}/", "/", 1)

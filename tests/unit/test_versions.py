@@ -184,3 +184,13 @@ def test_descriptions_are_served_with_every_version(fake_slurm):
     assert documents[0] == documents[1] == documents[2]
     for version in available_versions():
         assert f"/slurm/{version}/ping/" in documents[0]["paths"]
+
+
+def test_a_version_slurm_does_not_print_comes_from_the_nearest_it_prints():
+    from server.versions import INTERNAL, nearest
+    current = {"v0.0.41", "v0.0.42", "v0.0.43", "v0.0.44"}.__contains__  # Slurm 25.11
+    assert nearest("v0.0.40", current) == "v0.0.41"
+    assert nearest("v0.0.42", current) == "v0.0.42"
+    assert nearest("v0.0.45", current) == "v0.0.44"
+    assert nearest("v0.0.40", lambda version: False) == INTERNAL  # Slurm 22.05 prints none
+    assert nearest("v0.0.42", {"v0.0.41", "v0.0.43"}.__contains__) == "v0.0.43"  # the newer on a tie
