@@ -4,8 +4,10 @@ Handlers build their answers in the internal form, or pass through what a
 Slurm printing the requested version gives. What a version calls or places
 differently is data, in ``openapi/<version>.map.yaml`` beside its
 description: query parameters renamed (``parameters``), fields moved within
-a named schema (``moves``, internal path -> this version's path) and fields
-made objects of their neighbours (``composed``). The
+a named schema (``moves``, internal path -> this version's path), fields
+made objects of their neighbours (``composed``) and fields typed otherwise
+(``retypes``: this version's path -> a small converter of server.retypes,
+``by``, of the internal value at ``from``, by default the same path). The
 rest follows from the version's own description: a field it does not have
 is left out, a flag it does not know is dropped with a warning, a number
 becomes a no_val struct or back, and a required field the internal form
@@ -20,6 +22,8 @@ import functools
 from pathlib import Path
 
 import yaml
+
+from server import retypes
 
 INTERNAL = "v0.0.44"
 MAP_DIR = Path(__file__).resolve().parent.parent / "openapi"
@@ -78,6 +82,7 @@ class Converter:
         self.document = document
         self.moves = version_map(version).get("moves", {})
         self.composed = version_map(version).get("composed", {})
+        self.retypes = version_map(version).get("retypes", {})
         self.warn = warn
         self.warned: set[str] = set()
 
@@ -132,6 +137,7 @@ class Converter:
     def _object(self, value: dict, schema: dict, name: str | None, where: str, depth: int) -> dict:
         value = _apply_moves(value, self.moves.get(self._key(name), {}))
         value = _composed(value, self.composed.get(self._key(name), {}))
+        value = self._retyped(value, self.retypes.get(self._key(name), {}))
         properties = schema["properties"]
         out = {}
         for key, item in value.items():
@@ -164,6 +170,20 @@ class Converter:
             if converted is not _DROP:
                 out.append(converted)
         return out
+
+    def _retyped(self, value: dict, rules: dict[str, dict]) -> dict:
+        if not rules:
+            return value
+        value = copy.deepcopy(value)
+        for target, rule in rules.items():
+            source = rule.get("from", target)
+            found = _pop(value, source.split(".")) if source == target else _get(value, source.split("."))
+            if found is _DROP:
+                continue
+            converted = getattr(retypes, rule["by"])(found, lambda text: self._warn_once(text, "{}"))
+            if converted is not None:
+                _put(value, target.split("."), converted)
+        return value
 
     def _warn_once(self, what: str, text: str) -> None:
         if what not in self.warned:
@@ -235,6 +255,15 @@ def _pop(value: dict, parts: list[str]):
     if not isinstance(here, dict) or parts[-1] not in here:
         return _DROP
     return here.pop(parts[-1])
+
+
+def _get(value: dict, parts: list[str]):
+    here = value
+    for part in parts:
+        if not isinstance(here, dict) or part not in here:
+            return _DROP
+        here = here[part]
+    return here
 
 
 def _put(value: dict, parts: list[str], found) -> None:

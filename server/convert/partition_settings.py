@@ -10,6 +10,7 @@ An unset no_val struct leaves the setting to Slurm.
 from __future__ import annotations
 
 from server import jobdesc
+from server.convert.partitions import oversubscribe_word
 
 # partition_info path -> scontrol key, for values written as they are.
 TEXT = {
@@ -165,6 +166,4 @@ def _oversubscribe(value: dict, field: str) -> str:
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0 or not isinstance(flags, list) \
             or any(f != "force" for f in flags):
         raise jobdesc.bad_field(field, "expected jobs (a count) and flags ([] or [force])")
-    if "force" in flags:
-        return f"FORCE:{jobs}"
-    return "EXCLUSIVE" if jobs == 0 else "NO" if jobs == 1 else f"YES:{jobs}"
+    return oversubscribe_word(jobs, "force" in flags)
