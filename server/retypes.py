@@ -73,3 +73,35 @@ def rollup_list(value, warn):
     warn("statistics.rollups[].type has no name for hourly, daily or monthly in v0.0.40; it is "
          "left out, and the items are in that order")
     return out
+
+
+# -- request bodies: this version's job_desc_msg made internal ---------------
+
+# v0.0.40/41 `exclusive` items -> v0.0.44 `shared` items ("false": the default)
+EXCLUSIVE_AS_SHARED = {"true": "none", "user": "user", "mcs": "mcs", "false": None}
+
+
+def exclusive_as_shared(desc: dict, warn) -> dict:
+    """`exclusive` (a list) and `oversubscribe` (a boolean) of v0.0.40/41
+    said in v0.0.44's `shared`. A value neither knows stays where it was,
+    so that the handler refuses it by name."""
+    shared = desc.get("shared") or []
+    if not isinstance(shared, list):
+        return desc
+    shared, exclusive = list(shared), desc.get("exclusive")
+    if isinstance(exclusive, list) and all(item in EXCLUSIVE_AS_SHARED for item in exclusive):
+        shared += [EXCLUSIVE_AS_SHARED[item] for item in exclusive if EXCLUSIVE_AS_SHARED[item]]
+        del desc["exclusive"]
+    if isinstance(desc.get("oversubscribe"), bool):
+        shared += ["oversubscribe"] if desc.pop("oversubscribe") else []
+    if shared:
+        desc["shared"] = list(dict.fromkeys(shared))
+    return desc
+
+
+def plane_size_as_no_val(desc: dict, warn) -> dict:
+    """v0.0.40's distribution_plane_size is a plain number, v0.0.44's a no_val struct."""
+    size = desc.get("distribution_plane_size")
+    if isinstance(size, int) and not isinstance(size, bool):
+        desc["distribution_plane_size"] = {"set": True, "infinite": False, "number": size}
+    return desc

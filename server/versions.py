@@ -7,7 +7,9 @@ description: query parameters renamed (``parameters``), fields moved within
 a named schema (``moves``, internal path -> this version's path), fields
 made objects of their neighbours (``composed``) and fields typed otherwise
 (``retypes``: this version's path -> a small converter of server.retypes,
-``by``, of the internal value at ``from``, by default the same path). The
+``by``, of the internal value at ``from``, by default the same path);
+request bodies are moved back and made internal by the converters
+``body_retypes`` lists per schema. The
 rest follows from the version's own description: a field it does not have
 is left out, a flag it does not know is dropped with a warning, a number
 becomes a no_val struct or back, and a required field the internal form
@@ -83,6 +85,7 @@ class Converter:
         self.moves = version_map(version).get("moves", {})
         self.composed = version_map(version).get("composed", {})
         self.retypes = version_map(version).get("retypes", {})
+        self.body_retypes = version_map(version).get("body_retypes", {})
         self.warn = warn
         self.warned: set[str] = set()
 
@@ -199,6 +202,8 @@ class Converter:
         if isinstance(value, dict) and "properties" in schema:
             reverse = {there: here for here, there in self.moves.get(self._key(name), {}).items()}
             value = _decomposed(_apply_moves(value, reverse), self.composed.get(self._key(name), {}))
+            for by in self.body_retypes.get(self._key(name), []):
+                value = getattr(retypes, by)(value, self.warn)
             for key, item in value.items():
                 if key in schema["properties"]:
                     value[key] = self._moved_back(item, schema["properties"][key], depth + 1)

@@ -229,3 +229,28 @@ def test_v0040_rollups_are_a_list_by_period():
         {"last run": 100 * n, "max_cycle": 7 * n, "total_time": 10 * n, "total_cycles": n, "mean_cycles": 10}
         for n in (1, 2, 3)]
     assert any("rollups[].type" in w for w in warnings)
+
+
+def submit_body(version: str, body: dict):
+    spec = load_spec(ours_path(version))
+    schema = spec["paths"][f"/slurm/{version}/job/submit"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]
+    return Converter(version, spec, lambda text: None).body(body, schema)
+
+
+@pytest.mark.parametrize("version", ["v0.0.40", "v0.0.41"])
+def test_old_exclusive_and_oversubscribe_become_shared(version):
+    made = submit_body(version, {"script": "x", "jobs": [
+        {"exclusive": ["user"], "oversubscribe": False},
+        {"exclusive": ["true"], "shared": ["mcs"]},
+        {"exclusive": ["false"], "oversubscribe": True},
+        {"exclusive": ["sometimes"]}]})
+    assert made["jobs"] == [{"shared": ["user"]}, {"shared": ["mcs", "none"]}, {"shared": ["oversubscribe"]},
+                            {"exclusive": ["sometimes"]}]  # left for the handler to refuse by name
+
+
+def test_v0040_plane_size_becomes_a_no_val_struct():
+    made = submit_body("v0.0.40", {"script": "x", "job": {"distribution_plane_size": 4}})
+    assert made["job"]["distribution_plane_size"] == {"set": True, "infinite": False, "number": 4}
+    assert submit_body("v0.0.44", {"script": "x", "job": {"distribution_plane_size": 4}})["job"][
+        "distribution_plane_size"] == 4  # the internal form is not converted
