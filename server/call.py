@@ -36,10 +36,10 @@ class Call:
     @property
     def version(self) -> str:
         """The API version the handler works in: the requested one where the
-        installed Slurm prints it (passed through), else the internal form;
-        `respond` makes either into the requested version."""
-        requested = self.operation.version
-        return requested if self.slurm.prints_anywhere(requested) else versions.INTERNAL
+        installed Slurm prints it (passed through), else the printed one
+        nearest to it (v0.0.40 from v0.0.41 on 25.11), else the internal
+        form; `respond` makes any of them into the requested version."""
+        return versions.nearest(self.operation.version, self.slurm.prints_anywhere)
 
     @property
     def slurm(self):

@@ -497,6 +497,7 @@ SUBMIT: tuple = (
     Option("cpus_per_task", "--cpus-per-task", integer),
     Group(("nodes", "minimum_nodes", "maximum_nodes"), _nodes),
     Option("sockets_per_node", "--sockets-per-node", integer),
+    Option("cores_per_socket", "--cores-per-socket", integer),  # of v0.0.40 and v0.0.45
     Option("threads_per_core", "--threads-per-core", integer),
     Option("tasks_per_node", "--ntasks-per-node", integer),
     Option("tasks_per_socket", "--ntasks-per-socket", integer),
@@ -520,6 +521,11 @@ CARRIED = frozenset({"script", "environment", "current_working_directory"})
 
 # Fields no Slurm 22.05 tool can set, and why.
 UNSUPPORTED: dict[str, str] = {
+    # of v0.0.41's and v0.0.45's job_desc_msg, not v0.0.44's
+    "resv_mpi_ports": "only srun reserves MPI ports (--resv-ports); sbatch and salloc cannot",
+    "container_type": "no sbatch or salloc option of this Slurm sets it",
+    "memory_update_margin": "no sbatch or salloc option of this Slurm sets it",
+    "memory_update_delay": "no sbatch or salloc option of this Slurm sets it",
     "admin_comment": "only administrators set it, and only on an existing job (POST /job/{job_id})",
     "allocation_node_list": "Slurm sets it from the host that submits",
     "allocation_node_port": "Slurm sets it from the submitting process",

@@ -40,6 +40,14 @@ class JobSelector:
         job, task, offset = match.groups()
         return cls(int(job), int(task) if task else None, int(offset) if offset else None)
 
+    def text(self) -> str:
+        """The id as Slurm's commands take it: 123, 123_4 or 123+1."""
+        if self.array_task is not None:
+            return f"{self.job_id}_{self.array_task}"
+        if self.het_offset is not None:
+            return f"{self.job_id}+{self.het_offset}"
+        return str(self.job_id)
+
     def matches(self, job: dict) -> bool:
         """Does a job (internal form) answer to this id?"""
         array_job = _number(job.get("array_job_id"))

@@ -4,8 +4,12 @@ Handlers build their answers in the internal form, or pass through what a
 Slurm printing the requested version gives. What a version calls or places
 differently is data, in ``openapi/<version>.map.yaml`` beside its
 description: query parameters renamed (``parameters``), fields moved within
-a named schema (``moves``, internal path -> this version's path) and fields
-made objects of their neighbours (``composed``). The
+a named schema (``moves``, internal path -> this version's path), fields
+made objects of their neighbours (``composed``) and fields typed otherwise
+(``retypes``: this version's path -> a small converter of server.retypes,
+``by``, of the internal value at ``from``, by default the same path);
+request bodies are moved back and made internal by the converters
+``body_retypes`` lists per schema. The
 rest follows from the version's own description: a field it does not have
 is left out, a flag it does not know is dropped with a warning, a number
 becomes a no_val struct or back, and a required field the internal form
@@ -20,6 +24,8 @@ import functools
 from pathlib import Path
 
 import yaml
+
+from server import retypes
 
 INTERNAL = "v0.0.44"
 MAP_DIR = Path(__file__).resolve().parent.parent / "openapi"
@@ -39,6 +45,30 @@ def version_map(version: str) -> dict:
     return (yaml.safe_load(path.read_text()) or {}) if path.exists() else {}
 
 
+def nearest(requested: str, printed) -> str:
+    """The version a handler works in for ``requested``: itself when
+    ``printed(version)``, else the nearest printed one of those we serve
+    (the newer on a tie), else the internal form. Each version's map is
+    written against the internal form, and holds for a printed neighbour
+    too: what it moves is only moved where it is found."""
+    if printed(requested):
+        return requested
+    candidates = [v for v in _served() if v != requested and printed(v)]
+    if not candidates:
+        return INTERNAL
+    return min(candidates, key=lambda v: (abs(_minor(v) - _minor(requested)), -_minor(v)))
+
+
+@functools.lru_cache(maxsize=None)
+def _served() -> tuple[str, ...]:
+    return tuple(sorted(path.name.removesuffix(".yaml") for path in MAP_DIR.glob("v0.0.*.yaml")
+                        if not path.name.endswith(".map.yaml")))
+
+
+def _minor(version: str) -> int:
+    return int(version.rsplit(".", 1)[-1])
+
+
 def parameter_names(version: str, path: str) -> dict[str, str | None]:
     """This version's query parameter -> the internal one (None: none)."""
     tail = path.replace(f"/{version}/", "/", 1)
@@ -54,6 +84,8 @@ class Converter:
         self.document = document
         self.moves = version_map(version).get("moves", {})
         self.composed = version_map(version).get("composed", {})
+        self.retypes = version_map(version).get("retypes", {})
+        self.body_retypes = version_map(version).get("body_retypes", {})
         self.warn = warn
         self.warned: set[str] = set()
 
@@ -108,6 +140,7 @@ class Converter:
     def _object(self, value: dict, schema: dict, name: str | None, where: str, depth: int) -> dict:
         value = _apply_moves(value, self.moves.get(self._key(name), {}))
         value = _composed(value, self.composed.get(self._key(name), {}))
+        value = self._retyped(value, self.retypes.get(self._key(name), {}))
         properties = schema["properties"]
         out = {}
         for key, item in value.items():
@@ -141,6 +174,20 @@ class Converter:
                 out.append(converted)
         return out
 
+    def _retyped(self, value: dict, rules: dict[str, dict]) -> dict:
+        if not rules:
+            return value
+        value = copy.deepcopy(value)
+        for target, rule in rules.items():
+            source = rule.get("from", target)
+            found = _pop(value, source.split(".")) if source == target else _get(value, source.split("."))
+            if found is _DROP:
+                continue
+            converted = getattr(retypes, rule["by"])(found, lambda text: self._warn_once(text, "{}"))
+            if converted is not None:
+                _put(value, target.split("."), converted)
+        return value
+
     def _warn_once(self, what: str, text: str) -> None:
         if what not in self.warned:
             self.warned.add(what)
@@ -155,6 +202,8 @@ class Converter:
         if isinstance(value, dict) and "properties" in schema:
             reverse = {there: here for here, there in self.moves.get(self._key(name), {}).items()}
             value = _decomposed(_apply_moves(value, reverse), self.composed.get(self._key(name), {}))
+            for by in self.body_retypes.get(self._key(name), []):
+                value = getattr(retypes, by)(value, self.warn)
             for key, item in value.items():
                 if key in schema["properties"]:
                     value[key] = self._moved_back(item, schema["properties"][key], depth + 1)
@@ -211,6 +260,15 @@ def _pop(value: dict, parts: list[str]):
     if not isinstance(here, dict) or parts[-1] not in here:
         return _DROP
     return here.pop(parts[-1])
+
+
+def _get(value: dict, parts: list[str]):
+    here = value
+    for part in parts:
+        if not isinstance(here, dict) or part not in here:
+            return _DROP
+        here = here[part]
+    return here
 
 
 def _put(value: dict, parts: list[str], found) -> None:

@@ -58,7 +58,7 @@ REFUSALS_IN_STATUS_SINCE = (25, 11, 0)
 
 async def delete_job(call, job_id, signal=None, flags=None):
     selector = JobSelector.parse(job_id)
-    target = _job_id_text(selector)
+    target = selector.text()
     number = SIGKILL if signal is None else _signal(signal, "signal")
     options = _flag_options([flags] if flags else [], "flags") if flags else ["--full"]
     outcomes = await _signal_one(call, target, number, options)
@@ -108,7 +108,7 @@ async def delete_jobs(call, body=None):
     jobs = request.get("jobs") or []
     if not isinstance(jobs, list):
         raise jobdesc.bad_field("jobs", "expected a list of job IDs")
-    targets = [_job_id_text(JobSelector.parse(str(job))) for job in jobs]
+    targets = [JobSelector.parse(str(job)).text() for job in jobs]
     if not targets and not filters:
         raise jobdesc.bad_field("jobs", "no job selected: give job IDs or at least one filter "
                                         "(account, job_name, partition, qos, reservation, "
@@ -290,11 +290,3 @@ def _known(name: str) -> tuple[str, int]:
 def _number(name: str) -> int | None:
     known = by_name(name)
     return known.number if known else None
-
-
-def _job_id_text(selector: JobSelector) -> str:
-    if selector.array_task is not None:
-        return f"{selector.job_id}_{selector.array_task}"
-    if selector.het_offset is not None:
-        return f"{selector.job_id}+{selector.het_offset}"
-    return str(selector.job_id)

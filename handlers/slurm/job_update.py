@@ -34,7 +34,7 @@ async def post_job(call, job_id, body=None):
         raise jobdesc.bad_field("body", "a job description with the fields to change is required")
     if not isinstance(body, dict):
         raise jobdesc.bad_field("body", "expected an object (a job description)")
-    target = _job_id_text(selector)
+    target = selector.text()
     translated = jobdesc.update_keys(body)
     for name in translated.unknown:
         call.warn(f"{name} is not a field of job_desc_msg and was ignored", "job_desc_msg")
@@ -66,11 +66,3 @@ async def post_job(call, job_id, body=None):
         "error_code": 0,
         "why": "",
     }]})
-
-
-def _job_id_text(selector: JobSelector) -> str:
-    if selector.array_task is not None:
-        return f"{selector.job_id}_{selector.array_task}"
-    if selector.het_offset is not None:
-        return f"{selector.job_id}+{selector.het_offset}"
-    return str(selector.job_id)

@@ -246,6 +246,13 @@ def cpu_bind(value: str | None) -> int:
     return bits
 
 
+def oversubscribe_word(jobs: int, force: bool) -> str:
+    """How scontrol writes OverSubscribe: FORCE:N, EXCLUSIVE, NO or YES:N."""
+    if force:
+        return f"FORCE:{jobs}"
+    return "EXCLUSIVE" if jobs == 0 else "NO" if jobs == 1 else f"YES:{jobs}"
+
+
 def _max_share(value: str) -> int:
     value = value.strip().upper()
     if value == "EXCLUSIVE":

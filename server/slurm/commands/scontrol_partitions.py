@@ -65,3 +65,25 @@ class ScontrolShowPartitionsJson(Command):
 
     def parse(self, result) -> dict:
         return self.json_output(result, "Unable to query partitions")
+
+
+class ScontrolWritePartition(Command):
+    """`scontrol create|update PartitionName=NAME Key=value ...` (and
+    `delete`, without settings): only a Slurm administrator may."""
+
+    read_only = False
+
+    def __init__(self, action: str, name: str, settings: list[str] = ()):
+        self.action = action
+        self.name = name
+        self.settings = list(settings)
+
+    def argv(self):
+        return ["scontrol", self.action, f"PartitionName={self.name}", *self.settings]
+
+    def source(self) -> str:
+        return f"scontrol {self.action} partition"
+
+    def parse(self, result) -> None:
+        if not result.ok:
+            raise self.failure(result, f"Unable to {self.action} partition {self.name}")
