@@ -2,7 +2,8 @@
 slurmrestd serves), sent to Slurm's own slurmrestd and to slurmrestpy on the
 same cluster, as root and as an ordinary user: the same status and the same
 fields, but for those tests/oracle.py's DIFFERENCES lists with their
-reasons."""
+reasons; both answers validate against both descriptions of the version,
+SchedMD's as meant and ours."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 from conftest import ADMIN, ALICE
 from tests.oracle import allowed, differences, document, oracle, send  # noqa: F401 (oracle is a fixture)
-from tests.schemas import load_spec, ours_path
+from tests.schemas import load_spec, ours_path, reference_as_meant, validate_response
 
 VERSIONS = ["v0.0.41", "v0.0.42", "v0.0.43", "v0.0.44"]
 
@@ -79,10 +80,19 @@ def test_every_read_is_compared(version):
 @pytest.mark.parametrize("user", [ADMIN, ALICE])
 @pytest.mark.parametrize("version,path", CASES, ids=lambda x: x)
 def test_a_read_answers_as_slurmrestd(oracle, server, auth, objects, version, path, user):
+    template = _template(path).replace("{v}", version)
     path = path.format(v=version, **objects)
     headers = auth(user)
     theirs = send(oracle, "GET", path, headers)
     ours = send(server.url, "GET", path, headers)
+    # Both answers are real ones: each description, SchedMD's as meant and
+    # ours, accepts both (or SchedMD's own answer shows where ours is wrong).
+    for who, answer in (("slurmrestd", theirs), ("slurmrestpy", ours)):
+        for described_by, spec in (("SchedMD's", reference_as_meant(version)), ("our", load_spec(ours_path(version)))):
+            try:
+                validate_response(spec, "get", template, document(answer), status=answer.status_code)
+            except AssertionError as error:
+                raise AssertionError(f"{who}'s answer, against {described_by} {version}: {error}") from None
     operation = f"GET {path.split('?')[0]}"
     if ours.status_code != theirs.status_code and allowed(operation, "<status>"):
         return
