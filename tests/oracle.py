@@ -20,6 +20,8 @@ import pytest
 
 # (operation pattern, field pattern, reason). A field is a dotted path with
 # list indices as [*] (`jobs[*].time.start`); patterns are fnmatch's.
+# "<status>": the status may differ; "<our description>": slurmrestd's
+# answer need not validate against our description.
 NOT_YET = "not yet: "  # a difference still to remove, not an improvement
 
 DIFFERENCES: list[tuple[str, str, str]] = [
@@ -53,6 +55,8 @@ DIFFERENCES: list[tuple[str, str, str]] = [
                                                     "description requires, empty"),
     ("GET /slurm/v0.0.4?/jobs/state/", "*", NOT_YET + "25.11's slurmrestd answers {job_id, state} "
                                                  "per job; ours follows 22.05's form"),
+    ("GET /slurm/v0.0.4?/jobs/state/", "<our description>", "25.11's slurmrestd answers a form that no "
+     "description of these versions has (job_id a string; no last_backfill, last_update)"),
     ("GET /slurmdb/v0.0.4?/jobs/", "jobs*", NOT_YET + "another selection of jobs than slurmrestd's (cause not found)"),
     ("GET /slurmdb/v0.0.4?/wckeys/", "wckeys", "an error answer still holds the list SchedMD's "
                                                "description requires, empty"),
