@@ -62,6 +62,12 @@ DIFFERENCES: list[tuple[str, str, str]] = [
                                                "description requires, empty"),
     ("GET /slurmdb/v0.0.4?/wckey/*", "wckeys", "an error answer still holds the list SchedMD's "
                                                "description requires, empty"),
+    ("GET /slurmdb/v0.0.4?/wckey*", "<our description>", "slurmrestd's error answer lacks the list that "
+     "SchedMD's description and ours require"),
+    ("GET /slurmdb/v0.0.4?/instance*", "<our description>", "slurmrestd's answer that finds nothing "
+     "lacks the list that SchedMD's description and ours require"),
+    ("GET /slurmdb/v0.0.4?/instances/", "instances", "an answer that finds nothing holds the list SchedMD's "
+     "description requires, empty"),
     ("GET /slurmdb/v0.0.4?/config", "associations[*].accounting*", NOT_YET + "slurmrestd's dump holds each "
      "association's usage, which no sacctmgr command prints"),
     ("GET /slurmdb/v0.0.4?/config", "<status>", NOT_YET + "an ordinary user: slurmrestd 500 (2002 on "
