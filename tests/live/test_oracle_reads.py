@@ -22,13 +22,17 @@ VERSIONS = ["v0.0.41", "v0.0.42", "v0.0.43", "v0.0.44"]
 def objects(cluster):
     """A held job of srp_alice and a reservation, for the operations that
     name one; both removed at the end."""
-    job = cluster.submit("--hold", "--job-name=t-oracle-read", "--wrap=sleep 60")
     reservation = f"t-oracle-{uuid.uuid4().hex[:8]}"
     cluster.run("scontrol", "create", "reservation", f"ReservationName={reservation}",
                 "StartTime=now+7days", "Duration=60", "Nodes=n3", "Users=srp_alice")
-    yield {"job": job, "reservation": reservation}
-    cluster.cancel(job)
-    cluster.run("scontrol", "delete", f"ReservationName={reservation}", check=False)
+    try:
+        job = cluster.submit("--hold", "--job-name=t-oracle-read", "--wrap=sleep 60")
+        try:
+            yield {"job": job, "reservation": reservation}
+        finally:
+            cluster.cancel(job)
+    finally:
+        cluster.run("scontrol", "delete", f"ReservationName={reservation}", check=False)
 
 
 # Each read, as sent ({v}: the version; {job}, {reservation}: the objects
