@@ -14,6 +14,7 @@ from server.convert import passthrough, query_time
 from server.slurm.command import SlurmError
 from server.slurm.commands.sacctmgr_entity import SacctmgrShowJson
 from server.slurm.errno import by_name
+from server.slurmdb.common import nothing_found
 
 FIRST_WITH_INSTANCES = (23, 2)
 
@@ -66,6 +67,6 @@ async def _printed(call, given: dict) -> list[dict]:
     conditions = [f"{word}={given[name]}" for name, word in CONDITIONS
                   if given[name] is not None and str(given[name]).strip()]
     printed = await call.run(SacctmgrShowJson("instance", call.version, "instances", conditions))
-    if not printed:  # as slurmrestd says it
-        call.warn("slurmdb_instances_get() found nothing", "_dump_instance_cond")
+    if not printed:
+        nothing_found(call, "slurmdb_instances_get()", "_dump_instance_cond")
     return [passthrough.without_nulls(item) for item in printed]

@@ -66,3 +66,21 @@ def test_submit_read_cancel(api, auth, version):
     finally:
         response = api.delete(f"/slurm/{version}/job/{job_id}", headers=auth(ALICE))
     assert response.status_code == 200, response.text
+
+
+# Reads that name one object, of the objects every local cluster has
+NAMED_READS = ["/slurm/{v}/node/n1", "/slurm/{v}/partition/debug", "/slurmdb/{v}/account/research",
+               "/slurmdb/{v}/cluster/srp", "/slurmdb/{v}/qos/normal", "/slurmdb/{v}/user/srp_alice",
+               "/slurmdb/{v}/association/?account=research&user=srp_alice"]
+
+
+@pytest.mark.parametrize("path", NAMED_READS)
+@pytest.mark.parametrize("version", VERSIONS)
+def test_named_read(api, auth, version, path):
+    """A read naming an object answers it, in every version, as root and as
+    an ordinary user; both answers validate against both descriptions."""
+    for user in (ADMIN, ALICE):
+        response = api.get(path.format(v=version), headers=auth(user))
+        assert response.status_code == 200, response.text
+        [plural] = [k for k, v in response.json().items() if isinstance(v, list) and k not in ("errors", "warnings")]
+        assert len(response.json()[plural]) == 1, (user, response.text[:2000])

@@ -161,6 +161,19 @@ def test_instances_of_a_current_slurm_are_what_sacctmgr_prints(fake_slurm):
     validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/instances/", body)
 
 
+def test_no_instances_of_a_current_slurm_warn_as_slurmrestd(fake_slurm):
+    folder, client = fake_slurm
+    printed = json.loads((DATA_25 / "sacctmgr-show-instance.json").read_text())
+    (folder / "sacctmgr.json").write_text(json.dumps({**printed, "instances": []}))
+    response = client.get(f"{API}/instances/", headers=headers())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["instances"] == []
+    assert [(w["description"], w["source"]) for w in body["warnings"]] == [
+        ("slurmdb_instances_get() found nothing", "_dump_instance_cond")]
+    validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/instances/", body)
+
+
 def test_one_instance_of_several_is_an_ambiguous_query(fake_slurm):
     folder, client = fake_slurm
     (folder / "sacctmgr.json").write_text((DATA_25 / "sacctmgr-show-instance.json").read_text())
