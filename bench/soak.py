@@ -51,6 +51,10 @@ MIX = (("poll", 0.65), ("submit", 0.22), ("cancel", 0.13))
 POLLS = ("/slurm/{v}/jobs/", "/slurm/{v}/job/{job}", "/slurm/{v}/ping/", "/slurm/{v}/nodes/",
          "/slurm/{v}/partitions/", "/slurmdb/{v}/jobs/")
 REQUEST_TIMEOUT = 120
+# Each client keeps at most this many jobs queued (it cancels one before
+# submitting more), so the queue, and with it every /jobs/ answer, stops
+# growing after warm-up and RSS can be compared over the run.
+OWN_JOBS = 5
 
 
 @dataclass
@@ -75,6 +79,8 @@ async def client(http: httpx.AsyncClient, headers: dict, tally: Tally, until: fl
         kind = rng.choices(kinds, weights)[0]
         if kind == "cancel" and not mine:
             kind = "submit"
+        elif kind == "submit" and len(mine) >= OWN_JOBS:
+            kind = "cancel"
         started = time.monotonic()
         try:
             if kind == "poll":
@@ -98,7 +104,7 @@ async def client(http: httpx.AsyncClient, headers: dict, tally: Tally, until: fl
                 tally.cancelled += response.status_code == 200
             status = response.status_code
         except httpx.HTTPError as error:
-            status = type(error).__name__
+            status = type(error).__name__  # no HTTP answer (e.g. a keep-alive connection closed)
         tally.latencies[kind].append(time.monotonic() - started)
         tally.statuses[(kind, status)] += 1
 
