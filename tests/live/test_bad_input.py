@@ -19,6 +19,7 @@ import pytest
 
 from conftest import ADMIN, ALICE
 from server.specs import available_versions
+from tests.live.held_jobs import held_jobs_fixture
 from tests.schemas import load_spec, ours_path
 
 VERSIONS = available_versions()
@@ -133,17 +134,7 @@ def case_id(case) -> str:
     return ":".join(case[:3])
 
 
-@pytest.fixture(scope="module")
-def own_job(cluster):
-    made = []
-
-    def submit() -> int:
-        made.append(cluster.submit("--hold", f"--job-name={FUZZ_NAME}", "--wrap", "sleep 300"))
-        return made[-1]
-
-    yield submit
-    cluster.cancel(*made)
-    cluster.run("scancel", "-u", ALICE, "-n", FUZZ_NAME, check=False)
+own_job = held_jobs_fixture(FUZZ_NAME)
 
 
 def url_of(path: str, own_job) -> str:

@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 
 from conftest import ADMIN, ALICE
 from server.specs import available_versions
+from tests.live.held_jobs import held_jobs_fixture
 from tests.schemas import load_spec, ours_path, reference_as_meant, validate_response
 
 VERSIONS = available_versions()
@@ -93,19 +94,7 @@ def check_answer(response, version: str, operation) -> None:
             validate_response(spec, method, operation.path, body, status=response.status_code)
 
 
-@pytest.fixture(scope="module")
-def fuzz_job(cluster):
-    """Submits a held job of srp_alice for a write to aim at; afterwards every
-    job it made and every job of the fuzz name is cancelled."""
-    made = []
-
-    def submit() -> int:
-        made.append(cluster.submit("--hold", f"--job-name={FUZZ_NAME}", "--wrap", "sleep 300"))
-        return made[-1]
-
-    yield submit
-    cluster.cancel(*made)
-    cluster.run("scancel", "-u", ALICE, "-n", FUZZ_NAME, check=False)
+fuzz_job = held_jobs_fixture(FUZZ_NAME)
 
 
 @pytest.mark.parametrize("version,label", CASES, ids=[f"{v}:{label}" for v, label in CASES])
