@@ -15,7 +15,7 @@ SLURM_TARBALL ?= https://download.schedmd.com/slurm/slurm-25.11.7.tar.bz2
 export SLURM SLURM_TARBALL
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench
+.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench soak
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
@@ -23,6 +23,7 @@ help:
 	@echo "make cluster       start the local Slurm cluster (.cluster/; SLURM=25.11: .cluster-25.11/)"
 	@echo "make cluster-down  stop both local clusters"
 	@echo "make bench         slurmrestpy beside slurmrestd under wrk (BENCH_ARGS='--jobs 10000')"
+	@echo "make soak          50 clients poll, submit and cancel for 30 min; nothing lost (SOAK_ARGS='--minutes 5')"
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -81,3 +82,10 @@ bench: venv cluster
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk slurmrestd >/dev/null; }
 	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/run.py --cluster-dir $(CLUSTER) $(BENCH_ARGS)
+
+# Not part of `make test`: 50 clients mix polls, submissions and cancels
+# against one slurmrestpy, then Slurm is read back (lost, duplicated jobs);
+# report in bench/results/soak-<release>.md. SOAK_ARGS: see bench/soak.py -h.
+SOAK_ARGS ?=
+soak: venv cluster
+	$(BIN)/python bench/soak.py --cluster-dir $(CLUSTER) $(SOAK_ARGS)

@@ -10,7 +10,8 @@ from typing import Any
 from server import answers, envelope, versions
 from server.slurm.command import Command, SlurmError
 from server.slurm.commands.scontrol import ScontrolPing
-from server.slurm.runner import CommandNotFound, CommandOutputTooLarge, CommandTimeout, Identity
+from server.slurm.runner import (CommandLineTooLong, CommandNotFound, CommandOutputTooLarge, CommandTimeout,
+                                 Identity)
 from server.slurm.errno import by_name
 
 CONTROLLER_UNREACHABLE = "SLURMCTLD_COMMUNICATIONS_CONNECTION_ERROR"
@@ -57,6 +58,9 @@ class Call:
                              source=command.source(), status=504) from None
         except CommandOutputTooLarge as error:
             raise SlurmError(str(error), source=command.source(), status=500) from None
+        except CommandLineTooLong as error:  # nothing was started
+            raise SlurmError(str(error), number=_number("ESLURM_REST_INVALID_QUERY"),
+                             source=command.source(), status=413) from None
         except CommandNotFound as error:
             raise SlurmError(str(error), source=command.source(), status=500) from None
         if result.started and (self.data_since is None or result.started < self.data_since):

@@ -142,9 +142,10 @@ def name_argument(value, field: str) -> str:
 
 def text_argument(value, field: str) -> str:
     """Free text (a description): sacctmgr turns quotes into backquotes and
-    the records it prints are lines, so neither can be stored faithfully."""
+    the records it prints are lines of '|'-separated fields, so none of
+    them can be stored and read back faithfully."""
     if not isinstance(value, str):
         raise FieldError(field, "expected a string")
-    if any(c in value for c in "\"'\n\r"):
-        raise FieldError(field, "quotes and line breaks cannot be stored by Slurm 22.05's sacctmgr")
+    if any(c in value for c in "\"'|\n\r"):
+        raise FieldError(field, "quotes, '|' and line breaks cannot be stored by Slurm 22.05's sacctmgr")
     return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
 import os
 import pwd
@@ -73,6 +74,29 @@ class CommandNotFound(Exception):
     def __init__(self, argv: tuple[str, ...]):
         super().__init__(f"{argv[0]} is not installed or not on PATH")
         self.argv = argv
+
+
+class CommandLineTooLong(Exception):
+    def __init__(self, argv: tuple[str, ...], size: int):
+        super().__init__(f"the request makes a {os.path.basename(argv[0])} command line of {size} bytes, "
+                         f"more than one command may take ({MAX_COMMAND_LINE} bytes, {MAX_ARGUMENT} in one "
+                         "argument); send fewer or shorter items")
+        self.argv = argv
+
+
+# Linux starts no program with an argument past MAX_ARG_STRLEN (32 pages)
+# or arguments and environment together past ARG_MAX (a quarter of the
+# stack limit, 2 MiB by default): a request that would make one is refused
+# before it is tried, with room left for the environment.
+MAX_ARGUMENT = 32 * 4096 - 1
+MAX_COMMAND_LINE = 1024 * 1024
+
+
+def check_command_line(argv, env: dict[str, str]) -> None:
+    sizes = [len(os.fsencode(arg)) for arg in argv]
+    total = sum(sizes) + sum(len(os.fsencode(k)) + len(os.fsencode(v)) + 2 for k, v in env.items())
+    if total > MAX_COMMAND_LINE or max(sizes, default=0) > MAX_ARGUMENT:
+        raise CommandLineTooLong(tuple(argv), total)
 
 
 RUNUSER = "runuser"  # how a root server runs a command as the caller
@@ -233,6 +257,7 @@ class Runner:
             pipes = [os.pipe() for _ in inputs]
             try:
                 argv = _with_descriptors(argv, [read for read, _ in pipes])
+                check_command_line(argv, env)
                 process = await asyncio.create_subprocess_exec(
                     *argv,
                     stdin=asyncio.subprocess.PIPE if stdin is not None else asyncio.subprocess.DEVNULL,
@@ -248,6 +273,8 @@ class Runner:
                     os.close(write)
                 if isinstance(error, FileNotFoundError):
                     raise CommandNotFound(argv) from None
+                if isinstance(error, OSError) and error.errno == errno.E2BIG:  # a smaller ARG_MAX than ours
+                    raise CommandLineTooLong(argv, sum(len(os.fsencode(a)) for a in argv)) from None
                 raise
             finally:
                 for read, _ in pipes:  # the child has its own copies now

@@ -126,3 +126,19 @@ def test_nul_or_invalid_utf8_in_the_target_is_refused(path, query):
 def test_plain_targets_pass():
     check_target(b"/slurm/v0.0.44/job/12%2B1", b"flags=DETAIL&update_time=%C3%A9+x")
     assert json.loads(json.dumps(parse_json(b'{"a": "\\u00e9"}'))) == {"a": "\u00e9"}
+
+
+# Found by tests/live/test_bad_input.py: minimum_cpus 2^64+7 reached scontrol
+# (a 500 with Slurm's "Invalid NumCPUs value"); slurmrestd 25.11 even answers 200.
+@pytest.mark.parametrize("fmt, value, fits", [
+    ("int32", 2**32 - 1, True), ("int32", 2**32, False), ("int32", -2**31, True), ("int32", -2**31 - 1, False),
+    ("int64", 2**64 - 1, True), ("int64", 2**64 + 7, False), ("int64", -2**63 - 1, False), ("int64", True, True),
+])
+def test_a_number_past_its_formats_range_fails_body_validation(fmt, value, fits):
+    from connexion.json_schema import Draft4RequestValidator
+
+    from server.validation import RANGES
+
+    schema = {"type": "object", "properties": {"n": {"type": ["integer", "boolean"], "format": fmt}}}
+    errors = list(Draft4RequestValidator(schema, format_checker=RANGES).iter_errors({"n": value}))
+    assert (not errors) == fits, errors

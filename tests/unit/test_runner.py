@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from server.slurm.command import Command
-from server.slurm.runner import CommandNotFound, CommandTimeout, Identity, Runner
+from server.slurm.runner import (MAX_ARGUMENT, MAX_COMMAND_LINE, CommandLineTooLong, CommandNotFound,
+                                 CommandTimeout, Identity, Runner)
 
 
 class Argv(Command):
@@ -67,6 +68,22 @@ async def test_a_command_that_runs_too_long_is_killed():
 async def test_a_missing_command_is_reported():
     with pytest.raises(CommandNotFound):
         await Runner().run(Argv("no-such-slurm-command"))
+
+
+# Found by tests/live/test_bad_input.py: 100,000 node names in one body made
+# scontrol's argument vector too long to start, and E2BIG was a 500 of ours.
+@pytest.mark.parametrize("argv", [("printf", "%s", "n," * 300_000), ("printf", "%s", "x" * (MAX_ARGUMENT + 1)),
+                                  ("printf", *["x" * 1000] * (MAX_COMMAND_LINE // 1000 + 1))])
+async def test_a_command_line_past_what_linux_starts_is_refused_unstarted(argv):
+    runner = Runner()
+    with pytest.raises(CommandLineTooLong, match="send fewer or shorter items"):
+        await runner.run(Argv(*argv))
+    assert runner.executed == 0
+
+
+async def test_a_command_line_within_the_bounds_runs():
+    result = await Runner().run(Argv("printf", "%s", "x" * MAX_ARGUMENT))
+    assert result.ok and len(result.stdout) == MAX_ARGUMENT
 
 
 async def test_no_more_than_the_bound_run_at_once(tmp_path):

@@ -59,3 +59,21 @@ def test_a_failed_rollback_does_not_hide_the_failure():
     with pytest.raises(SlurmError) as raised:
         command.parse(Result(tuple(command.argv()), 1, " Adding Cluster(s)\n  Name = t-clu\n", err, 0.01))
     assert raised.value.number == 2002
+
+
+# Found by tests/live/test_bad_input.py: an account description with '|' read
+# back from 22.05's `sacctmgr -P` as other columns; such text is refused by name.
+@pytest.mark.parametrize("text", ["a|b", "a\nb", "a'b", 'a"b', "a\rb"])
+def test_text_sacctmgr_cannot_read_back_is_refused_by_name(text):
+    from server.convert.sacctmgr_values import FieldError, text_argument
+
+    with pytest.raises(FieldError) as raised:
+        text_argument(text, "accounts[0].description")
+    assert raised.value.field == "accounts[0].description"
+
+
+def test_shell_metacharacters_are_text_sacctmgr_keeps():
+    from server.convert.sacctmgr_values import text_argument
+
+    plain = "srpfz $(id) `id`;&><*?\\ ~#!{a,b}"
+    assert text_argument(plain, "description") == plain
