@@ -13,7 +13,8 @@
 #   cluster/cluster.sh status  say what runs
 #
 # SLURMRESTPY_CLUSTER_DIR and SLURMRESTPY_PORT_OFFSET make a private cluster in
-# another folder on other ports (for tests that stop daemons, or a big bench).
+# another folder on other ports (for tests that stop daemons, or a big bench);
+# SLURMRESTPY_SLURM_CONF_EXTRA lines are added to its slurm.conf.
 #
 # The two can run at once: their ports differ. Needs root (packages, daemons,
 # Unix users). Works without systemd.
@@ -107,6 +108,9 @@ write_config() {
         printf '\n# Users may exist without a default account, as on many sites.\nAllowNoDefAcct=Yes\n' \
             >>"$DIR/etc/slurmdbd.conf"
     fi
+    # A private cluster may need more (the bench's MaxJobCount for 10,000 jobs).
+    [[ -z ${SLURMRESTPY_SLURM_CONF_EXTRA:-} ]] ||
+        printf '\n# From SLURMRESTPY_SLURM_CONF_EXTRA.\n%s\n' "$SLURMRESTPY_SLURM_CONF_EXTRA" >>"$DIR/etc/slurm.conf"
     chmod 600 "$DIR/etc/slurmdbd.conf"
     {
         echo "# source this file to use the local Slurm $SLURM cluster by hand: sinfo, squeue, scontrol token"
