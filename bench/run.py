@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -308,6 +309,8 @@ def main(argv=None) -> int:
     p.add_argument("--coalesce", type=float, default=1.0, help="slurmrestpy's --coalesce")
     p.add_argument("--keep-jobs", action="store_true", help="leave the held jobs queued")
     args = p.parse_args(argv)
+    # Stopped with SIGTERM, it still stops its servers and cancels its jobs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("wrk"):
         raise SystemExit("no wrk: apt-get install wrk")
     RESULTS.mkdir(parents=True, exist_ok=True)
