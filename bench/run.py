@@ -141,7 +141,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 300) -> None:
     import urllib.request
 
     deadline = time.monotonic() + seconds
@@ -155,7 +155,8 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
             if getattr(error, "code", None):  # an HTTP answer: it is up
                 return
         time.sleep(0.3)
-    raise SystemExit(f"nothing answered on {url}")
+    process.terminate()  # not left behind
+    raise SystemExit(f"nothing answered on {url} within {seconds:.0f} s")
 
 
 def start_slurmrestpy(env, coalesce: float) -> Target:
@@ -327,12 +328,17 @@ def main(argv=None) -> int:
         clients = [int(c) for c in args.clients.split(",")]
         cli = {op: (cli_command(op, jobs[0], json_flag), 0.0) for op in operations}
         cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
+        print(json.dumps({"cli": cli}), flush=True)
         rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load)
     finally:
         for target in targets:
             if target.process:
                 target.process.terminate()
-                target.process.wait(15)
+                try:  # a server still sending 70 MB answers to clients wrk left may not stop at once
+                    target.process.wait(30)
+                except subprocess.TimeoutExpired:
+                    target.process.kill()
+                    target.process.wait()
         if not args.keep_jobs:
             run(["scancel", "-u", USER], env)
     stem = f"slurm-{release}-{args.jobs}-jobs"
