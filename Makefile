@@ -84,12 +84,13 @@ bench: venv cluster
 	$(BIN)/python bench/run.py --cluster-dir $(CLUSTER) $(BENCH_ARGS)
 
 # 10,000 jobs never go into the shared clusters: a private one (its own
-# folder and ports, MaxJobCount raised in its slurm.conf only) is made for
+# folder and ports, MaxJobCount raised and ended jobs forgotten after 2 s,
+# in its slurm.conf only) is made for
 # the run and stopped after it, jobs cancelled.
 BENCH_JOBS ?= 10000
 BENCH_DIR := $(CURDIR)/.cluster-bench-$(SLURM)
 BENCH_ENV = SLURM=$(SLURM) SLURMRESTPY_CLUSTER_DIR=$(BENCH_DIR) \
-  SLURMRESTPY_PORT_OFFSET=$(if $(filter 22.05,$(SLURM)),300,310) SLURMRESTPY_SLURM_CONF_EXTRA=MaxJobCount=30000
+  SLURMRESTPY_PORT_OFFSET=$(if $(filter 22.05,$(SLURM)),300,310) SLURMRESTPY_SLURM_CONF_EXTRA='MaxJobCount=30000 MinJobAge=2'
 bench-private: venv
 	@command -v wrk >/dev/null && command -v slurmrestd >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk slurmrestd >/dev/null; }

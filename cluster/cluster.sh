@@ -108,9 +108,14 @@ write_config() {
         printf '\n# Users may exist without a default account, as on many sites.\nAllowNoDefAcct=Yes\n' \
             >>"$DIR/etc/slurmdbd.conf"
     fi
-    # A private cluster may need more (the bench's MaxJobCount for 10,000 jobs).
-    [[ -z ${SLURMRESTPY_SLURM_CONF_EXTRA:-} ]] ||
-        printf '\n# From SLURMRESTPY_SLURM_CONF_EXTRA.\n%s\n' "$SLURMRESTPY_SLURM_CONF_EXTRA" >>"$DIR/etc/slurm.conf"
+    # A private cluster may need more (the bench's MaxJobCount for 10,000
+    # jobs): Key=Value words, one line each.
+    if [[ -n ${SLURMRESTPY_SLURM_CONF_EXTRA:-} ]]; then
+        local extra
+        read -ra extra <<<"$SLURMRESTPY_SLURM_CONF_EXTRA"
+        printf '\n# From SLURMRESTPY_SLURM_CONF_EXTRA.\n' >>"$DIR/etc/slurm.conf"
+        printf '%s\n' "${extra[@]}" >>"$DIR/etc/slurm.conf"
+    fi
     chmod 600 "$DIR/etc/slurmdbd.conf"
     {
         echo "# source this file to use the local Slurm $SLURM cluster by hand: sinfo, squeue, scontrol token"
