@@ -15,7 +15,7 @@ SLURM_TARBALL ?= https://download.schedmd.com/slurm/slurm-25.11.7.tar.bz2
 export SLURM SLURM_TARBALL
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench soak
+.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench soak bench-private
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
@@ -24,6 +24,8 @@ help:
 	@echo "make cluster-down  stop both local clusters"
 	@echo "make bench         slurmrestpy beside slurmrestd under wrk (BENCH_ARGS='--jobs 10000')"
 	@echo "make soak          50 clients poll, submit and cancel for 30 min; nothing lost (SOAK_ARGS='--minutes 5')"
+	@echo "make bench         slurmrestpy beside slurmrestd under wrk (BENCH_ARGS='--jobs 500')"
+	@echo "make bench-private the same with 10,000 jobs on a private cluster (SLURM=25.11 too)"
 
 $(BIN)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -89,3 +91,18 @@ bench: venv cluster
 SOAK_ARGS ?=
 soak: venv cluster
 	$(BIN)/python bench/soak.py --cluster-dir $(CLUSTER) $(SOAK_ARGS)
+# 10,000 jobs never go into the shared clusters: a private one (its own
+# folder and ports, MaxJobCount raised and ended jobs forgotten after 2 s,
+# in its slurm.conf only) is made for
+# the run and stopped after it, jobs cancelled.
+BENCH_JOBS ?= 10000
+BENCH_DIR := $(CURDIR)/.cluster-bench-$(SLURM)
+BENCH_ENV = SLURM=$(SLURM) SLURMRESTPY_CLUSTER_DIR=$(BENCH_DIR) \
+  SLURMRESTPY_PORT_OFFSET=$(if $(filter 22.05,$(SLURM)),300,310) SLURMRESTPY_SLURM_CONF_EXTRA='MaxJobCount=30000 MinJobAge=2'
+bench-private: venv
+	@command -v wrk >/dev/null && command -v slurmrestd >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk slurmrestd >/dev/null; }
+	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'
+	$(BENCH_ENV) bash cluster/cluster.sh up
+	$(BIN)/python bench/run.py --cluster-dir $(BENCH_DIR) --jobs $(BENCH_JOBS) $(BENCH_ARGS); \
+	  status=$$?; $(BENCH_ENV) bash cluster/cluster.sh down; exit $$status

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -98,17 +99,48 @@ def as_user(argv: list[str]) -> list[str]:
     return ["setpriv", f"--reuid={USER}", f"--regid={USER}", "--init-groups", "--", *argv]
 
 
+def queued(env) -> list[int]:
+    out = run(["squeue", "-h", "-u", USER, "-o", "%i"], env).stdout.split()
+    return sorted(int(j) for j in out if j.isdigit())
+
+
+def max_job_count(env) -> int:
+    text = run(["scontrol", "show", "config"], env).stdout
+    match = re.search(r"^MaxJobCount\s*=\s*(\d+)", text, re.M)
+    return int(match[1]) if match else 10000
+
+
 def submit_held(env, count: int) -> list[int]:
+    """N held jobs of the benchmark user in the queue: those already there
+    (a run with --keep-jobs) topped up, in parallel (10,000 in 2-4 minutes)."""
+    jobs = queued(env)
+    if len(jobs) > count:
+        run(["scancel", "-u", USER], env)
+        jobs = []
+        # slurmctld lists ended jobs for MinJobAge (and both servers show
+        # them): the run waits until they are gone (bench-private sets 2 s).
+        for _ in range(120):
+            if not run(["squeue", "-h", "-u", USER, "--states=all", "-o", "%i"], env).stdout.strip():
+                break
+            time.sleep(1)
+        else:
+            print("warning: cancelled jobs are still listed (MinJobAge)", file=sys.stderr)
+    if count - len(jobs) + len(run(["squeue", "-h", "-o", "%i"], env).stdout.split()) >= max_job_count(env):
+        raise SystemExit(f"{count} jobs do not fit under this cluster's MaxJobCount: use a private cluster "
+                         "(make bench-private, see the README)")
+
     def one(_):
         out = run(as_user(["sbatch", "--parsable", "--hold", "--output=/dev/null", f"--job-name={USER}",
                            "--wrap", "true"]), env, cwd="/")
         return int(out.stdout.strip().split(";")[0]) if out.returncode == 0 else None
 
-    with ThreadPoolExecutor(4) as pool:
-        jobs = [j for j in pool.map(one, range(count)) if j]
+    missing = count - len(jobs)
+    print(f"{len(jobs)} held jobs of {USER} queued; submitting {missing} ...", flush=True)
+    with ThreadPoolExecutor(8) as pool:
+        jobs += [j for j in pool.map(one, range(missing)) if j]
     if len(jobs) < count:
         print(f"warning: {count - len(jobs)} of {count} submissions failed", file=sys.stderr)
-    return jobs
+    return sorted(jobs)
 
 
 def free_port() -> int:
@@ -117,7 +149,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+def wait_for(url: str, process: subprocess.Popen, seconds: float = 300) -> None:
     import urllib.request
 
     deadline = time.monotonic() + seconds
@@ -131,7 +163,8 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
             if getattr(error, "code", None):  # an HTTP answer: it is up
                 return
         time.sleep(0.3)
-    raise SystemExit(f"nothing answered on {url}")
+    process.terminate()  # not left behind
+    raise SystemExit(f"nothing answered on {url} within {seconds:.0f} s")
 
 
 def start_slurmrestpy(env, coalesce: float) -> Target:
@@ -145,9 +178,12 @@ def start_slurmrestpy(env, coalesce: float) -> Target:
     return Target("slurmrestpy", url, "v0.0.44", process.pid, process)
 
 
-def start_slurmrestd(env) -> Target:
+def start_slurmrestd(env, cluster_dir: Path) -> Target:
     if env.get("SLURMRESTD_URL"):
-        return Target("slurmrestd", env["SLURMRESTD_URL"].rstrip("/"), env.get("SLURMRESTD_API", "v0.0.44"))
+        # The cluster's own (cluster.sh writes its pid file): its peak RSS is watched too.
+        pid_file = cluster_dir / "run" / "slurmrestd.pid"
+        pid = int(pid_file.read_text()) if pid_file.exists() else None
+        return Target("slurmrestd", env["SLURMRESTD_URL"].rstrip("/"), env.get("SLURMRESTD_API", "v0.0.44"), pid)
     binary = shutil.which("slurmrestd", path="/usr/sbin:/usr/bin:/sbin")
     if not binary:
         raise SystemExit("no slurmrestd: apt-get install slurmrestd")
@@ -199,7 +235,7 @@ def wrk(url: str, clients: int, seconds: float, env) -> dict:
     return json.loads(line[len("BENCH "):])
 
 
-def cli_seconds(argv: list[str], env, times: int = 5) -> float:
+def cli_seconds(argv: list[str], env, times: int = 3) -> float:
     spent = []
     for _ in range(times):
         started = time.monotonic()
@@ -208,11 +244,12 @@ def cli_seconds(argv: list[str], env, times: int = 5) -> float:
     return statistics.median(spent)
 
 
-def measure(targets, operations, clients_list, seconds, job_id, env) -> list[dict]:
+def measure(targets, operations, clients_list, seconds, job_id, env, load: list[float]) -> list[dict]:
     rows = []
     for operation in operations:
         for clients in clients_list:
             for target in targets:
+                load.append(os.getloadavg()[0])
                 reset_peak(target.pid)
                 before = rpc_count(env)
                 result = wrk(target.url + target.path(operation, job_id), clients, seconds, env)
@@ -229,9 +266,11 @@ def measure(targets, operations, clients_list, seconds, job_id, env) -> list[dic
     return rows
 
 
-def markdown(rows, cli, args, release: str) -> str:
+def markdown(rows, cli, args, release: str, load: list[float]) -> str:
     lines = [f"Slurm {release}, {args.jobs} held jobs, {args.seconds:g} s per cell, "
-             f"slurmrestpy --coalesce {args.coalesce:g}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+             f"slurmrestpy --coalesce {args.coalesce:g}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+             f"{os.cpu_count()} cores, load average (1 min) {min(load):.1f}-{max(load):.1f} during the run "
+             "(other work on the machine competes with both servers).",
              "",
              "| operation | clients | server | req/s | p50 ms | p99 ms | slurmctld RPC/req | peak RSS MB | errors |",
              "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -239,7 +278,7 @@ def markdown(rows, cli, args, release: str) -> str:
         rss = f"{r['peak_rss_mb']:.0f}" if r["peak_rss_mb"] is not None else "n/a"
         lines.append(f"| {r['operation']} | {r['clients']} | {r['server']} | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
                      f"{r['p99_ms']:.1f} | {r['rpc_per_request']:.3f} | {rss} | {r['errors']} |")
-    lines += ["", "Bare CLI (median of 5, as the benchmark user):", "",
+    lines += ["", "Bare CLI (median of 3, as the benchmark user):", "",
               "| operation | command | seconds |", "| --- | --- | ---: |"]
     lines += [f"| {op} | `{' '.join(argv)}` | {sec:.3f} |" for op, (argv, sec) in cli.items()]
     return "\n".join(lines) + "\n"
@@ -279,6 +318,8 @@ def main(argv=None) -> int:
     p.add_argument("--coalesce", type=float, default=1.0, help="slurmrestpy's --coalesce")
     p.add_argument("--keep-jobs", action="store_true", help="leave the held jobs queued")
     args = p.parse_args(argv)
+    # Stopped with SIGTERM, it still stops its servers and cancels its jobs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not shutil.which("wrk"):
         raise SystemExit("no wrk: apt-get install wrk")
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -287,27 +328,30 @@ def main(argv=None) -> int:
     env.update(BENCH_USER=USER, BENCH_TOKEN=token(env))
     release = run(["scontrol", "--version"], env).stdout.split()[-1]
     json_flag = "--json" if release.startswith("22.") else "--json=v0.0.44"
-    run(["scancel", "-u", USER], env)
-    print(f"submitting {args.jobs} held jobs as {USER} ...", flush=True)
     jobs = submit_held(env, args.jobs)
-    targets = []
+    targets, load = [], [os.getloadavg()[0]]
     try:
-        targets = [start_slurmrestpy(env, args.coalesce), start_slurmrestd(env)]
+        targets = [start_slurmrestpy(env, args.coalesce), start_slurmrestd(env, args.cluster_dir.resolve())]
         operations = [o for o in args.operations.split(",") if o]
         clients = [int(c) for c in args.clients.split(",")]
         cli = {op: (cli_command(op, jobs[0], json_flag), 0.0) for op in operations}
         cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
-        rows = measure(targets, operations, clients, args.seconds, jobs[0], env)
+        print(json.dumps({"cli": cli}), flush=True)
+        rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load)
     finally:
         for target in targets:
             if target.process:
                 target.process.terminate()
-                target.process.wait(15)
+                try:  # a server still sending 70 MB answers to clients wrk left may not stop at once
+                    target.process.wait(30)
+                except subprocess.TimeoutExpired:
+                    target.process.kill()
+                    target.process.wait()
         if not args.keep_jobs:
             run(["scancel", "-u", USER], env)
     stem = f"slurm-{release}-{args.jobs}-jobs"
-    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release))
-    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli}, indent=2))
+    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release, load))
+    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli, "load_average": load}, indent=2))
     plot(rows, RESULTS / f"{stem}.png", f"Slurm {release}, {args.jobs} held jobs")
     print((RESULTS / f"{stem}.md").read_text())
     return 0

@@ -15,7 +15,8 @@
 #   cluster/cluster.sh status  say what runs
 #
 # SLURMRESTPY_CLUSTER_DIR and SLURMRESTPY_PORT_OFFSET make a private cluster in
-# another folder on other ports (for tests that stop daemons, or a big bench).
+# another folder on other ports (for tests that stop daemons, or a big bench);
+# SLURMRESTPY_SLURM_CONF_EXTRA lines are added to its slurm.conf.
 #
 # The two can run at once: their ports differ. Needs root (packages, daemons,
 # Unix users). Works without systemd.
@@ -110,6 +111,14 @@ write_config() {
         printf '# No cgroups on a development box or in CI.\nCgroupPlugin=disabled\n' >"$DIR/etc/cgroup.conf"
         printf '\n# Users may exist without a default account, as on many sites.\nAllowNoDefAcct=Yes\n' \
             >>"$DIR/etc/slurmdbd.conf"
+    fi
+    # A private cluster may need more (the bench's MaxJobCount for 10,000
+    # jobs): Key=Value words, one line each.
+    if [[ -n ${SLURMRESTPY_SLURM_CONF_EXTRA:-} ]]; then
+        local extra
+        read -ra extra <<<"$SLURMRESTPY_SLURM_CONF_EXTRA"
+        printf '\n# From SLURMRESTPY_SLURM_CONF_EXTRA.\n' >>"$DIR/etc/slurm.conf"
+        printf '%s\n' "${extra[@]}" >>"$DIR/etc/slurm.conf"
     fi
     chmod 600 "$DIR/etc/slurmdbd.conf"
     {

@@ -5,7 +5,7 @@ task) and `123+1` (one heterogeneous component)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.slurm.command import SlurmError
 from server.slurm.errno import by_name
@@ -62,6 +62,30 @@ class JobSelector:
         if self.het_offset is not None:
             return het_job == self.job_id and _number(job.get("het_job_offset")) == self.het_offset
         return self.job_id in (job.get("job_id"), array_job or None, het_job or None)
+
+
+@dataclass(frozen=True)
+class JobIndex:
+    """A job list (internal form, shared: never changed) with its records'
+    positions by every id they answer to (job, array job, heterogeneous
+    job), so that picking one job costs a look-up, not a pass over all."""
+
+    listing: dict
+    positions: dict[int, list[int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, listing: dict) -> JobIndex:
+        positions: dict[int, list[int]] = {}
+        for position, job in enumerate(listing.get("jobs", [])):
+            ids = {job.get("job_id"), _number(job.get("array_job_id")), _number(job.get("het_job_id"))}
+            for job_id in ids - {None, 0}:
+                positions.setdefault(job_id, []).append(position)
+        return cls(listing, positions)
+
+    def select(self, selector: JobSelector) -> list[dict]:
+        """The records ``selector`` matches, in the list's order."""
+        jobs = self.listing.get("jobs", [])
+        return [jobs[i] for i in self.positions.get(selector.job_id, ()) if selector.matches(jobs[i])]
 
 
 def task_ids(expression: str) -> set[int]:

@@ -42,7 +42,7 @@ from datetime import datetime
 
 from handlers.request_errors import bad_request, shown
 from server.convert import from_v0038, passthrough
-from server.jobid import JobSelector
+from server.jobid import JobIndex, JobSelector
 from server.slurm.command import SlurmError
 from server.slurm.commands.squeue import SqueueJson
 from server.slurm.errno import by_name
@@ -80,8 +80,8 @@ async def get_jobs(call, update_time=None, flags=None):
 async def get_job(call, job_id, update_time=None, flags=None):
     selector = JobSelector.parse(job_id)
     parse_update_time(update_time)  # checked, not applied: see the module docstring
-    listing = await read_jobs(call, squeue_flag_for(call, flags))
-    listing["jobs"] = [job for job in listing["jobs"] if selector.matches(job)]
+    index = await read_job_index(call, squeue_flag_for(call, flags))
+    listing = {**index.listing, "jobs": index.select(selector)}
     if not listing["jobs"]:
         known = by_name("ESLURM_INVALID_JOB_ID")
         raise SlurmError(f"Unable to query JobId={job_id}", number=known.number if known else None,
@@ -91,23 +91,38 @@ async def get_job(call, job_id, update_time=None, flags=None):
 
 async def read_jobs(call, squeue_flag: str | None = "ALL") -> dict:
     """The job list in the requested version: printed by Slurm itself where it
-    can, else converted from what this Slurm prints."""
+    can, else converted from what this Slurm prints. Shared by the requests
+    that share the squeue: not to be changed."""
+    return (await read_job_index(call, squeue_flag)).listing
+
+
+async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
+    """The job list with its index by job id, made once per squeue (the
+    first request's time of asking is the one a shared list carries)."""
     asked_at = int(time.time())
     if call.slurm.prints("squeue", call.version):
-        printed = await call.run(SqueueJson(data_parser=call.version, flags=squeue_flag))
-        listing = {key: printed[key] for key in JOB_LIST_KEYS if key in printed}
-        listing["jobs"] = [passthrough.without_nulls(job) for job in listing.get("jobs", [])]
-    elif call.slurm.native_data_parser == "v0.0.38":
-        printed = await call.run(SqueueJson(flags=squeue_flag))
-        listing = from_v0038.jobs_response(
-            printed, cr_type=cr_type(call.services.slurm_conf.get("SelectTypeParameters")))
-    else:
-        raise SlurmError(f"Slurm {call.slurm.release} prints no job list slurmrestpy can read",
-                         source="squeue --json")
+        return await call.run_converted(SqueueJson(data_parser=call.version, flags=squeue_flag),
+                                        ("jobs", call.version), lambda printed: indexed(
+                                            passed_through(printed), asked_at))
+    if call.slurm.native_data_parser == "v0.0.38":
+        select_type = cr_type(call.services.slurm_conf.get("SelectTypeParameters"))
+        return await call.run_converted(SqueueJson(flags=squeue_flag), ("jobs", "v0.0.38"), lambda printed: indexed(
+            from_v0038.jobs_response(printed, cr_type=select_type, consume=True), asked_at))
+    raise SlurmError(f"Slurm {call.slurm.release} prints no job list slurmrestpy can read",
+                     source="squeue --json")
+
+
+def passed_through(printed: dict) -> dict:
+    listing = {key: printed[key] for key in JOB_LIST_KEYS if key in printed}
+    listing["jobs"] = [passthrough.without_nulls(job) for job in listing.get("jobs", [])]
+    return listing
+
+
+def indexed(listing: dict, asked_at: int) -> JobIndex:
     listing.setdefault("last_backfill", dict(UNSET))
     if _number(listing.get("last_update")) is None:
         listing["last_update"] = {"set": True, "infinite": False, "number": asked_at}
-    return listing
+    return JobIndex.of(listing)
 
 
 def squeue_flag_for(call, flags: str | None) -> str | None:

@@ -559,15 +559,25 @@ def jobs(records: Iterable[Mapping[str, Any]], *, cr_type: Sequence[str] | None 
     return [job(r, cr_type=cr_type) for r in records]
 
 
-def jobs_response(doc: Mapping[str, Any], *, cr_type: Sequence[str] | None = None) -> dict:
+def jobs_response(doc: Mapping[str, Any], *, cr_type: Sequence[str] | None = None, consume: bool = False) -> dict:
     """A whole ``squeue --json`` document as the body of
     ``v0.0.44_openapi_job_info_resp`` without meta, errors and warnings.
 
     22.05 prints no time of last backfill nor of last job change: both are
-    given as unset rather than invented.
+    given as unset rather than invented. ``consume``: each record of the
+    document is let go once converted, so that 10,000 jobs are held once,
+    not twice, at the peak (the document is then of no further use).
     """
+    records = doc.get("jobs") or []
+    if consume and isinstance(records, list):
+        converted = []
+        for i, record in enumerate(records):
+            records[i] = None
+            converted.append(job(record, cr_type=cr_type))
+    else:
+        converted = jobs(records, cr_type=cr_type)
     return {
-        "jobs": jobs(doc.get("jobs") or (), cr_type=cr_type),
+        "jobs": converted,
         "last_backfill": dict(UNSET),
         "last_update": dict(UNSET),
     }

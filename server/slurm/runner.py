@@ -51,6 +51,9 @@ class Result:
     seconds: float
     interrupted: bool = False  # stopped with SIGINT at its interrupt_grace
     started: float = 0.0  # time.monotonic() when it started: how old its data is
+    # What requests made of this output, made once for all the reads that
+    # share the command (server.call.Call.run_converted).
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:

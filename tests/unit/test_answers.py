@@ -178,7 +178,8 @@ async def test_reads_in_flight_together_share_even_without_a_window():
     callers = [_Caller("alice") for _ in range(3)] + [_Caller("bob")]
     responses = await asyncio.gather(*(shared.serve(c, lambda c=c: produce(c)) for c in callers))
     assert sorted(made) == ["alice", "bob"]  # one answer made per user
-    bodies = [json.loads(r.body) for r in responses]
+    # The first is the handler's body; the shared ones are sent in parts.
+    bodies = [json.loads(r.content if isinstance(r, answers.PartsResponse) else r.body) for r in responses]
     assert bodies[0] == bodies[1] == bodies[2] != bodies[3]
     assert all(b["meta"]["client"]["source"] == "127.0.0.1:4000" for b in bodies)
     # Done, and the window is 0: the next read makes its own.
@@ -215,3 +216,54 @@ async def test_answers_kept_are_bounded(monkeypatch):
 ])
 def test_accept_encoding(header, wanted):
     assert answers.accepts_gzip(header) is wanted
+
+
+def job_id_of(response) -> int:
+    return response.json()["jobs"][0]["job_id"]
+
+
+def test_one_job_is_picked_from_the_job_list_converted_once(slurm, monkeypatch):
+    from handlers.slurm import jobs
+
+    conversions = []
+    convert = jobs.passed_through
+    monkeypatch.setattr(jobs, "passed_through", lambda printed: conversions.append(1) or convert(printed))
+    set_jobs, client = slurm
+    set_jobs("listed")
+    listed = client.get(f"{API}/jobs/", headers=headers("alice"))
+    job_id = job_id_of(listed)
+    one = client.get(f"{API}/job/{job_id}", headers=headers("alice"))
+    assert one.status_code == 200 and name(one) == "listed" and job_id_of(one) == job_id
+    assert len(conversions) == 1  # the /job/ read used the list /jobs/ converted
+    assert client.get(f"{API}/job/{job_id + 1000}", headers=headers("alice")).status_code != 200
+
+
+def test_one_job_after_a_write_through_us_is_fresh(slurm):
+    set_jobs, client = slurm
+    set_jobs("before")
+    job_id = job_id_of(client.get(f"{API}/jobs/", headers=headers("alice")))
+    assert name(client.get(f"{API}/job/{job_id}", headers=headers("alice"))) == "before"
+    set_jobs("after")
+    changed = client.post(f"{API}/job/{job_id}", headers=headers("alice"), json={"comment": "after"})
+    assert changed.status_code == 200, changed.text
+    assert name(client.get(f"{API}/job/{job_id}", headers=headers("alice"))) == "after"
+
+
+def test_one_job_is_never_picked_from_another_users_list(slurm):
+    set_jobs, client = slurm
+    set_jobs("alice's")
+    job_id = job_id_of(client.get(f"{API}/jobs/", headers=headers("alice")))
+    set_jobs("bob's")
+    bob = client.get(f"{API}/job/{job_id}", headers=headers("bob"))
+    assert name(bob) == "bob's" and bob.json()["meta"]["client"]["user"] == "bob"
+
+
+def test_a_large_shared_answer_is_sent_whole_in_slices(slurm, monkeypatch):
+    monkeypatch.setattr(answers.PartsResponse, "SLICE", 64)  # many slices even for one job
+    set_jobs, client = slurm
+    set_jobs("sliced")
+    plain = {**headers("alice"), "Accept-Encoding": "identity"}
+    first = client.get(f"{API}/jobs/", headers=plain)
+    shared = client.get(f"{API}/jobs/", headers=plain)
+    assert shared.content == first.content and name(shared) == "sliced"
+    assert int(shared.headers["content-length"]) == len(shared.content)

@@ -425,3 +425,10 @@ def test_other_numbers():
         assert job["step_id"]["job_id"]["number"] == job_id
         assert job["power"] == {"flags": []}
         assert job["profile"] == ["NOT_SET"]
+
+
+def test_consuming_conversion_gives_the_same_answer_and_lets_the_records_go():
+    document = copy.deepcopy(RECORDED)
+    consumed = conv.jobs_response(document, consume=True)
+    assert consumed == conv.jobs_response(RECORDED)
+    assert document["jobs"] and all(record is None for record in document["jobs"])

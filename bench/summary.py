@@ -1,0 +1,50 @@
+"""The README's benchmark table, from the latest results of each run in
+bench/results/ (slurm-<release>-<jobs>-jobs.json): per cluster, number of
+jobs, operation and clients, both servers' req/s and p50, their ratio,
+slurmctld RPCs per request and peak RSS.
+
+    python bench/summary.py > table.md
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def cell(row: dict | None) -> str:
+    if row is None:
+        return "-"
+    if not row["rps"]:
+        return "0 (none done)"
+    return f"{row['rps']:.1f} ({row['p50_ms']:.0f})"
+
+
+def main() -> int:
+    lines = ["| Slurm, jobs | operation | clients | slurmrestpy req/s (p50 ms) | slurmrestd req/s (p50 ms) "
+             "| ratio | RPC/req (ours / theirs) | peak RSS MB (ours / theirs) | load avg |",
+             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for path in sorted(RESULTS.glob("slurm-*-jobs.json"), key=lambda p: (p.name.split("-")[1],
+                                                                           int(p.name.split("-")[2]))):
+        release, jobs = re.match(r"slurm-(.+)-(\d+)-jobs\.json", path.name).groups()
+        data = json.loads(path.read_text())
+        load = data.get("load_average") or []
+        load_text = f"{min(load):.0f}-{max(load):.0f}" if load else "?"
+        cells = {(r["operation"], r["clients"], r["server"]): r for r in data["rows"]}
+        for operation, clients in dict.fromkeys((r["operation"], r["clients"]) for r in data["rows"]):
+            ours, theirs = cells.get((operation, clients, "slurmrestpy")), cells.get((operation, clients, "slurmrestd"))
+            ratio = f"{ours['rps'] / theirs['rps']:.1f}x" if ours and theirs and theirs["rps"] else "-"
+            rpc = " / ".join(f"{r['rpc_per_request']:.2f}" if r and r["rps"] else "-" for r in (ours, theirs))
+            rss = " / ".join(f"{r['peak_rss_mb']:.0f}" if r and r["peak_rss_mb"] else "-" for r in (ours, theirs))
+            lines.append(f"| {release}, {int(jobs):,} | {operation} | {clients} | {cell(ours)} | {cell(theirs)} "
+                         f"| {ratio} | {rpc} | {rss} | {load_text} |")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
