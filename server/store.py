@@ -31,8 +31,11 @@ log = logging.getLogger("slurmrestpy.store")
 
 PREFIX = "srp:"
 GENERATION = PREFIX + "generation"
-SOCKET_TIMEOUT = 0.25  # seconds a Redis call may take before we serve without it
+# Seconds a Redis call may take before we serve without it: short, yet
+# longer than the event loop may be held up by a large answer on a busy host.
+SOCKET_TIMEOUT = 1.0
 RETRY_AFTER = 2.0  # seconds between attempts to reach a Redis that failed
+WARN_EVERY = 300.0  # seconds: an outage is logged once, a flapping Redis not at every flap
 POLL = 0.02  # seconds between looks for a result another instance is making
 
 T = TypeVar("T")
@@ -92,6 +95,8 @@ class RedisStore(InProcess):
             retry=Retry(NoBackoff(), 0), retry_on_timeout=False)
         self._down_until = 0.0  # monotonic; while in the future, Redis is not asked
         self._down = False
+        self._warned = False  # this outage was logged
+        self._warned_at = -WARN_EVERY
 
     async def _ask(self, call: Callable[[], Awaitable[T]], otherwise: T) -> T:
         """call()'s answer, or ``otherwise`` when Redis fails (logged once)."""
@@ -100,14 +105,20 @@ class RedisStore(InProcess):
         try:
             answer = await call()
         except Exception as error:  # redis' errors, and OSError beneath them
+            now = time.monotonic()
             if not self._down:
-                log.warning("shared store %s unreachable (%s): serving from this instance alone until it "
-                            "answers again", self.url, type(error).__name__)
+                self._warned = now - self._warned_at >= WARN_EVERY
+                log.log(logging.WARNING if self._warned else logging.DEBUG,
+                        "shared store %s unreachable (%s): this instance serves from its own store until "
+                        "Redis answers", self.url, type(error).__name__)
+                if self._warned:
+                    self._warned_at = now
             self._down = True
-            self._down_until = time.monotonic() + RETRY_AFTER
+            self._down_until = now + RETRY_AFTER
             return otherwise
         if self._down:
-            log.warning("shared store %s answers again: sharing with the other instances", self.url)
+            log.log(logging.WARNING if self._warned else logging.DEBUG,
+                    "shared store %s answers again: sharing with the other instances", self.url)
             self._down = False
         return answer
 
