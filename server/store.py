@@ -32,8 +32,9 @@ log = logging.getLogger("slurmrestpy.store")
 PREFIX = "srp:"
 GENERATION = PREFIX + "generation"
 # Seconds a Redis call may take before we serve without it: short, yet
-# longer than the event loop may be held up by a large answer on a busy host.
-SOCKET_TIMEOUT = 1.0
+# longer than a busy host may hold up our event loop (a timer that fires
+# late fails a call whose answer has come); such a call is tried once more.
+SOCKET_TIMEOUT = 2.0
 RETRY_AFTER = 2.0  # seconds between attempts to reach a Redis that failed
 WARN_EVERY = 300.0  # seconds: an outage is logged once, a flapping Redis not at every flap
 POLL = 0.02  # seconds between looks for a result another instance is making
@@ -88,11 +89,11 @@ class RedisStore(InProcess):
         from redis.backoff import NoBackoff
 
         self.url = _without_password(url)
-        # No retries of our own: a call that fails is answered from this
-        # process at once, and Redis is tried again after RETRY_AFTER.
+        # One retry at once, no more: a call that fails again is answered
+        # from this process, and Redis is tried again after RETRY_AFTER.
         self._redis = client or redis.Redis.from_url(
             url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=SOCKET_TIMEOUT,
-            retry=Retry(NoBackoff(), 0), retry_on_timeout=False)
+            retry=Retry(NoBackoff(), 1))
         self._down_until = 0.0  # monotonic; while in the future, Redis is not asked
         self._down = False
         self._warned = False  # this outage was logged

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import subprocess
 import threading
 import time
@@ -22,8 +21,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import ALICE, API, REPO, Server, _free_port, start_server, stop_server
+from conftest import ALICE, API, Server, _free_port, start_server, stop_server
 from server.convert import sdiag_text
+from tests import scaleout
 from tests.live.test_coalescing import poll
 
 # Longer than any measurement here takes on a loaded machine, so that what
@@ -68,23 +68,7 @@ class Deployment:
     haproxy: subprocess.Popen | None = None
 
     def start_redis(self) -> None:
-        """Debian's redis-server on a port of its own, its files in the folder;
-        nothing saved to disk, as a cache needs no persistence."""
-        self.redis = subprocess.Popen(
-            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--save", "", "--appendonly", "no", "--logfile", str(self.folder / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.redis_port), timeout=1) as connection:
-                    connection.sendall(b"PING\r\n")
-                    if connection.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"redis-server did not answer on {self.redis_port}: see {self.folder}/redis.log")
+        self.redis = scaleout.start_redis(self.folder, self.redis_port)
 
     def kill_redis(self) -> None:
         self.redis.send_signal(signal.SIGKILL)
@@ -92,16 +76,6 @@ class Deployment:
 
     def logged(self, instance: int) -> str:
         return self.instances[instance].log.read_text(errors="replace")
-
-
-def haproxy_config(front: int, instances: list[Server]) -> str:
-    """etc/haproxy-slurmrestpy.cfg with this test's ports for 6820 (the
-    front) and 6821-6823 (the instances)."""
-    text = (REPO / "etc" / "haproxy-slurmrestpy.cfg").read_text()
-    text = text.replace("127.0.0.1:6820", f"127.0.0.1:{front}")
-    for number, instance in enumerate(instances, 1):
-        text = text.replace(f"127.0.0.1:682{number}", instance.url.removeprefix("http://"))
-    return text
 
 
 def wait_for_backends(haproxy_url: str, instances: list[Server]) -> None:
@@ -134,10 +108,8 @@ def scale_out(cluster):
             deployment.instances.append(start_server(cluster, "--cache", cache, "--coalesce", COALESCE,
                                                      log_name=f"scale-out-{folder.name}-instance{number}.log"))
         front = _free_port()
-        config = folder / "haproxy.cfg"
-        config.write_text(haproxy_config(front, deployment.instances))
-        deployment.haproxy = subprocess.Popen(["haproxy", "-db", "-f", str(config)],
-                                              stdout=(folder / "haproxy.log").open("w"), stderr=subprocess.STDOUT)
+        deployment.haproxy = scaleout.start_haproxy(
+            folder, front, [instance.url.removeprefix("http://") for instance in deployment.instances])
         deployment.url = f"http://127.0.0.1:{front}"
         wait_for_backends(deployment.url, deployment.instances)
         yield deployment
