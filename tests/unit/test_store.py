@@ -15,6 +15,7 @@ import pytest
 from server import store as stores
 from server.cli import UsageError, config_from
 from server.slurm.runner import Identity, Runner
+from tests import scaleout
 from tests.unit.test_runner import Argv
 
 ALICE, BOB = Identity("srp_alice", "alice-token"), Identity("srp_bob", "bob-token")
@@ -37,15 +38,7 @@ def redis_url(tmp_path):
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed (make test installs it)")
     port = _free_port()
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-                                "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
+    process = scaleout.start_redis(tmp_path, port)
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(10)
@@ -122,8 +115,7 @@ async def test_redis_that_comes_back_is_used_again_by_itself(redis_url, tmp_path
     await store.put("srp:probe", b"1", 5)
     subprocess.run(["redis-cli", "-p", str(port), "shutdown", "nosave"], capture_output=True)
     assert await store.get("srp:probe") is None  # down: a miss, not an error
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(tmp_path),
-                                "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    process = scaleout.start_redis(tmp_path, port)
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
