@@ -15,7 +15,7 @@ SLURM_TARBALL ?= https://download.schedmd.com/slurm/slurm-25.11.7.tar.bz2
 export SLURM SLURM_TARBALL
 export SLURM_CONF := $(CLUSTER)/etc/slurm.conf
 
-.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench soak bench-private
+.PHONY: help venv cluster clusters cluster-down cluster-status run test java chromium bench soak bench-private scale-out
 
 help:
 	@echo "make run           serve the API on $(LISTEN) from the local cluster"
@@ -61,6 +61,13 @@ chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# The scale-out tests (tests/live/test_scale_out.py) and bench row run
+# Debian's Redis and HAProxy in front of several instances; neither is
+# started as a service here, the tests start their own.
+scale-out:
+	@command -v redis-server >/dev/null && command -v haproxy >/dev/null || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server haproxy >/dev/null; }
+
 run: venv cluster
 	@test "$(SLURM)" = 22.05 || echo "  Slurm $(SLURM): source $(CLUSTER)/env first to use its commands by hand"
 	@echo
@@ -72,14 +79,14 @@ run: venv cluster
 
 # Tests start slurmrestpy with -u (it drops to another user once started):
 # that user must be able to read the test environment tox makes (0700 by default).
-test: venv clusters java chromium
+test: venv clusters java chromium scale-out
 	@mkdir -p .tox && chmod 755 .tox
 	$(BIN)/tox run -e py
 
 # Not part of `make test`: slurmrestpy and the cluster's slurmrestd side by
 # side under wrk; results in bench/results/. BENCH_ARGS: see bench/run.py -h.
 BENCH_ARGS ?=
-bench: venv cluster
+bench: venv cluster scale-out
 	@command -v wrk >/dev/null && command -v slurmrestd >/dev/null || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk slurmrestd >/dev/null; }
 	@$(BIN)/python -c "import matplotlib" 2>/dev/null || $(BIN)/pip install --quiet -e '.[bench]'

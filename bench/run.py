@@ -8,6 +8,13 @@ after; other users of the cluster add to them), and the server's peak RSS
 reads the same data. It writes a Markdown table and a PNG plot to
 bench/results/.
 
+Then the scale-out row: slurmctld RPCs per 100 reads of /jobs/ by 32
+clients through one instance, and through three instances sharing Redis
+behind HAProxy (tests/scaleout.py, etc/haproxy-slurmrestpy.cfg). Both get
+the same reads at the same pace (--scale-out-rate): slurmctld's share is
+one command per --coalesce window, so reads as fast as each set-up can
+answer would make the faster one look cheaper per read.
+
     python bench/run.py --jobs 200 --seconds 5
     python bench/run.py --cluster-dir .cluster-25.11   # its env file gives SLURMRESTD_URL
 
@@ -167,11 +174,11 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 300) -> None:
     raise SystemExit(f"nothing answered on {url} within {seconds:.0f} s")
 
 
-def start_slurmrestpy(env, coalesce: float) -> Target:
+def start_slurmrestpy(env, coalesce: float, *extra: str, log_name: str = "slurmrestpy.log") -> Target:
     port = free_port()
-    log = open(RESULTS / "slurmrestpy.log", "w")
+    log = open(RESULTS / log_name, "w")
     process = subprocess.Popen([sys.executable, "-m", "server", "-f", env["SLURM_CONF"], "--allow-root",
-                                "--coalesce", str(coalesce), f"127.0.0.1:{port}"],
+                                "--coalesce", str(coalesce), *extra, f"127.0.0.1:{port}"],
                                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     wait_for(f"{url}/slurm/v0.0.44/ping/", process)  # 401 without a token: up
@@ -266,7 +273,69 @@ def measure(targets, operations, clients_list, seconds, job_id, env, load: list[
     return rows
 
 
-def markdown(rows, cli, args, release: str, load: list[float]) -> str:
+def paced_reads(url: str, env, rate: float, seconds: float, clients: int = 32) -> dict:
+    """`rate` reads a second of `url` for `seconds`, by `clients` clients
+    (each waits its turn, or for its answer if that takes longer)."""
+    import urllib.request
+
+    headers = {"X-SLURM-USER-NAME": env["BENCH_USER"], "X-SLURM-USER-TOKEN": env["BENCH_TOKEN"]}
+    started = time.monotonic()
+    count = int(rate * seconds)
+
+    def one(number: int):
+        time.sleep(max(0.0, started + number / rate - time.monotonic()))
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as answer:
+                return answer.status
+        except OSError as error:
+            return getattr(error, "code", None) or "error"
+
+    with ThreadPoolExecutor(clients) as pool:
+        statuses = list(pool.map(one, range(count)))
+    return {"requests": count, "seconds": time.monotonic() - started,
+            "errors": sum(status != 200 for status in statuses)}
+
+
+def scale_out(env, args, one: Target) -> list[dict]:
+    """slurmctld RPCs per 100 reads of /jobs/ (32 clients, at the same pace)
+    through `one` instance, then through args.scale_out instances sharing
+    Redis behind HAProxy."""
+    sys.path.insert(0, str(REPO))
+    from tests import scaleout
+
+    folder = RESULTS / "scale-out"
+    redis_port = free_port()
+    processes = [scaleout.start_redis(folder, redis_port)]
+    try:
+        instances = []
+        for number in range(1, args.scale_out + 1):
+            instances.append(start_slurmrestpy(env, args.coalesce, "--cache", f"redis://127.0.0.1:{redis_port}/0",
+                                               log_name=f"slurmrestpy-{number}.log"))
+            processes.append(instances[-1].process)
+        front = free_port()
+        processes.append(scaleout.start_haproxy(folder, front, [t.url.removeprefix("http://") for t in instances]))
+        wait_for(f"http://127.0.0.1:{front}/slurm/v0.0.44/ping/", processes[-1])
+        time.sleep(3)  # every backend's health check passed
+        balanced = Target(f"{args.scale_out} x slurmrestpy + Redis + HAProxy", f"http://127.0.0.1:{front}", "v0.0.44")
+        rows = []
+        for target in (one, balanced):
+            time.sleep(args.coalesce + 1)  # what either read before is stale: both start alike
+            before = rpc_count(env)
+            result = paced_reads(target.url + target.path("jobs", 0), env, args.scale_out_rate, args.seconds)
+            rpcs = max(rpc_count(env) - before - 1, 0)  # less sdiag's own
+            rows.append({"setup": "1 x slurmrestpy" if target is one else target.name,
+                         "reads": result["requests"], "rps": result["requests"] / result["seconds"],
+                         "rpc_per_100_reads": 100 * rpcs / max(result["requests"], 1),
+                         "errors": result["errors"]})
+            print(json.dumps(rows[-1]), flush=True)
+        return rows
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            process.wait(15)
+
+
+def markdown(rows, cli, args, release: str, load: list[float], scaled: list[dict] = ()) -> str:
     lines = [f"Slurm {release}, {args.jobs} held jobs, {args.seconds:g} s per cell, "
              f"slurmrestpy --coalesce {args.coalesce:g}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
              f"{os.cpu_count()} cores, load average (1 min) {min(load):.1f}-{max(load):.1f} during the run "
@@ -281,6 +350,13 @@ def markdown(rows, cli, args, release: str, load: list[float]) -> str:
     lines += ["", "Bare CLI (median of 3, as the benchmark user):", "",
               "| operation | command | seconds |", "| --- | --- | ---: |"]
     lines += [f"| {op} | `{' '.join(argv)}` | {sec:.3f} |" for op, (argv, sec) in cli.items()]
+    if scaled:
+        lines += ["", f"Scale-out: `/jobs/`, 32 clients, {args.scale_out_rate:g} reads/s for {args.seconds:g} s, "
+                  "all slurmctld RPCs (sdiag) per 100 reads:", "",
+                  "| set-up | reads | req/s | slurmctld RPCs per 100 reads | errors |",
+                  "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [f"| {r['setup']} | {r['reads']} | {r['rps']:.1f} | {r['rpc_per_100_reads']:.2f} | {r['errors']} |"
+                  for r in scaled]
     return "\n".join(lines) + "\n"
 
 
@@ -317,6 +393,10 @@ def main(argv=None) -> int:
     p.add_argument("--operations", default=",".join(OPERATIONS))
     p.add_argument("--coalesce", type=float, default=1.0, help="slurmrestpy's --coalesce")
     p.add_argument("--keep-jobs", action="store_true", help="leave the held jobs queued")
+    p.add_argument("--scale-out", type=int, default=3, metavar="N",
+                   help="instances behind HAProxy sharing Redis for the scale-out row (0: none)")
+    p.add_argument("--scale-out-rate", type=float, default=10, metavar="READS",
+                   help="reads a second in the scale-out row, the same for both set-ups (default: 10)")
     args = p.parse_args(argv)
     # Stopped with SIGTERM, it still stops its servers and cancels its jobs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -338,6 +418,7 @@ def main(argv=None) -> int:
         cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
         print(json.dumps({"cli": cli}), flush=True)
         rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load)
+        scaled = scale_out(env, args, targets[0]) if args.scale_out else []
     finally:
         for target in targets:
             if target.process:
@@ -350,8 +431,9 @@ def main(argv=None) -> int:
         if not args.keep_jobs:
             run(["scancel", "-u", USER], env)
     stem = f"slurm-{release}-{args.jobs}-jobs"
-    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release, load))
-    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli, "load_average": load}, indent=2))
+    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release, load, scaled))
+    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli, "load_average": load,
+                                                   "scale_out": scaled}, indent=2))
     plot(rows, RESULTS / f"{stem}.png", f"Slurm {release}, {args.jobs} held jobs")
     print((RESULTS / f"{stem}.md").read_text())
     return 0

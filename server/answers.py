@@ -12,6 +12,11 @@ answer is shared
   staleness bound), and only while no write went through us since it was
   begun, so a write is seen by the very next read.
 
+With a shared store (``--cache``, server/store.py) a finished answer is also
+kept there for the other instances, under the same key and bound; the
+store's generation, which a write through any instance moves on, stands for
+"no write since".
+
 ``meta.client.source`` is the one part that differs between requests of one
 key: answers are rendered with a placeholder there, which each request's own
 address replaces. Every answer also gets a weak ETag (304 for a matching
@@ -32,6 +37,7 @@ import orjson
 from starlette.responses import Response
 
 from server import media
+from server import store as stores
 from server.envelope import DocumentResponse, client_source
 
 # Unguessable, so no Slurm output can contain it.
@@ -39,6 +45,7 @@ PLACEHOLDER = f"srp-client-source-{secrets.token_hex(16)}"
 _PLACEHOLDER = PLACEHOLDER.encode()
 MAX_ANSWERS = 256  # answers kept at once
 MAX_BYTES = 64 * 1024 * 1024  # and their size together (each lives one window at most)
+MAX_SHARED_BYTES = 8 * 1024 * 1024  # larger answers are not sent to the shared store
 GZIP_LEVEL = 6
 VARY = "Accept, Accept-Encoding, X-SLURM-USER-NAME, X-SLURM-USER-TOKEN, Authorization"
 
@@ -77,12 +84,13 @@ class Answer:
 @dataclass
 class _Entry:
     future: asyncio.Future  # of the Answer; None when it is not one to share
-    writes: int  # the runner's write count when it was begun
+    generation: object  # the store's generation of the data when it was begun
 
 
 class Answers:
-    def __init__(self, runner, seconds: float, on_shared=None):
+    def __init__(self, runner, seconds: float, on_shared=None, store: stores.InProcess | None = None):
         self.runner = runner
+        self.store = store or stores.InProcess()
         self.seconds = seconds
         self.on_shared = on_shared  # called for each response sent from a shared answer
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
@@ -94,16 +102,21 @@ class Answers:
         key = self.key(call)
         if key is None:
             return finish(await rendered(await produce()), request, call)
+        generation = await self._generation()
         entry = self._entries.get(key)
-        if entry is not None and entry.writes == self.runner.writes:
+        if entry is not None and entry.generation == generation:
             in_flight = not entry.future.done()  # as fresh as any we would start now
             answer = await asyncio.shield(entry.future)
             # Checked again after the wait: a write may have come meanwhile.
-            if answer is not None and entry.writes == self.runner.writes and (in_flight or self._young(answer)):
+            if (answer is not None and (in_flight or self._young(answer))
+                    and entry.generation == await self._generation()):
                 if self.on_shared:
                     self.on_shared()
                 return send(answer, request)
-        return await self._make(key, call, produce)
+        return await self._make(key, call, produce, generation)
+
+    async def _generation(self):
+        return await self.store.generation(self.runner.writes)
 
     def key(self, call) -> tuple | None:
         request = call.request
@@ -116,20 +129,26 @@ class Answers:
     def _young(self, answer: Answer) -> bool:
         return time.monotonic() - answer.data_since <= self.seconds
 
-    async def _make(self, key: tuple, call, produce) -> Response:
+    async def _make(self, key: tuple, call, produce, generation) -> Response:
         call.source_placeholder = True
-        entry = _Entry(asyncio.get_running_loop().create_future(), self.runner.writes)
-        self._forget_stale()
+        entry = _Entry(asyncio.get_running_loop().create_future(), generation)
+        self._forget_stale(generation)
         self._entries[key] = entry
         self._entries.move_to_end(key)
         started = time.monotonic()
         answer = None
         try:
+            answer = await self._from_store(key, generation)
+            if answer is not None:
+                if self.on_shared:
+                    self.on_shared()
+                return send(answer, call.request)
             response = await rendered(await produce())
             answer = template(response, call, min(call.data_since or started, started))
-            if answer is None or answer.status != 200 or entry.writes != self.runner.writes:
+            if answer is None or answer.status != 200 or entry.generation != await self._generation():
                 answer = None  # not worth sharing; those waiting make their own
                 return finish(response, call.request, call)
+            await self._to_store(key, generation, answer)
             return send(answer, call.request)
         finally:
             entry.future.set_result(answer)
@@ -137,14 +156,27 @@ class Answers:
                 del self._entries[key]
             self._bound()
 
-    def _forget_stale(self) -> None:
+    def _forget_stale(self, generation) -> None:
         now = time.monotonic()
         for key, entry in list(self._entries.items()):
             if not entry.future.done():
                 continue
             answer = entry.future.result()
-            if answer is None or entry.writes != self.runner.writes or now - answer.data_since > self.seconds:
+            if answer is None or entry.generation != generation or now - answer.data_since > self.seconds:
                 del self._entries[key]
+
+    # -- the shared store's tier (--cache): nothing happens here without one --
+
+    async def _from_store(self, key: tuple, generation) -> Answer | None:
+        if not self.store.shared:
+            return None
+        blob = await self.store.get(_store_key(key, generation))
+        answer = _decoded(blob) if blob is not None else None
+        return answer if answer is not None and self._young(answer) else None
+
+    async def _to_store(self, key: tuple, generation, answer: Answer) -> None:
+        if self.store.shared and answer.size <= MAX_SHARED_BYTES:
+            await self.store.put(_store_key(key, generation), _encoded(answer), max(self.seconds, 0.001))
 
     def _bound(self) -> None:
         def size() -> int:
@@ -153,6 +185,30 @@ class Answers:
 
         while len(self._entries) > MAX_ANSWERS or (self._entries and size() > MAX_BYTES):
             self._entries.popitem(last=False)
+
+
+def _store_key(key: tuple, generation) -> str:
+    user, path, query = key
+    # Each process has its own placeholder: the store keeps the answer's parts.
+    return stores.name("answer", generation, user, path, query)
+
+
+def _encoded(answer: Answer) -> bytes:
+    age = time.monotonic() - answer.data_since
+    header = orjson.dumps({"head": len(answer.head), "status": answer.status, "media_type": answer.media_type,
+                           "etag": answer.etag, "data_since": time.time() - age})
+    return header + b"\n" + answer.head + answer.tail
+
+
+def _decoded(blob: bytes) -> Answer | None:
+    try:
+        header, body = blob.split(b"\n", 1)
+        fields = orjson.loads(header)
+        head, tail = body[:fields["head"]], body[fields["head"]:]
+        age = max(0.0, time.time() - fields["data_since"])
+        return Answer(head, tail, fields["status"], fields["media_type"], fields["etag"], time.monotonic() - age)
+    except (ValueError, KeyError, TypeError):
+        return None  # not one of ours: made afresh
 
 
 async def rendered(response):

@@ -12,6 +12,7 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 
 from server import problems, ui
+from server import store as stores
 from server.accesslog import ConnectionLimit
 from server.answers import Answers
 from server.gate import AuthenticationGate
@@ -80,7 +81,9 @@ def create_app(config: Config) -> AsyncApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        store = stores.from_url(config.cache)
         runner = Runner(
+            store=store,
             slurm_conf=str(conf_path),
             timeout=config.command_timeout,
             max_concurrent=config.max_concurrent_commands,
@@ -91,7 +94,10 @@ def create_app(config: Config) -> AsyncApp:
         if metrics:
             metrics.runner = runner
             runner.on_finish = metrics.command_finished
-        answers = Answers(runner, config.coalesce_seconds, on_shared=metrics.answer_shared if metrics else None)
+        answers = Answers(runner, config.coalesce_seconds, on_shared=metrics.answer_shared if metrics else None,
+                          store=store)
+        if store.shared:
+            log.info("sharing reads with other instances through %s", store.url)
         slurm = await installation.discover(runner)
         log.info("driving Slurm %s (JSON from: %s)", slurm.release,
                  ", ".join(sorted(slurm.json_commands)) or "none")
@@ -99,6 +105,7 @@ def create_app(config: Config) -> AsyncApp:
             yield {"services": Services(config, conf, runner, slurm, verifier, specs, answers)}
         finally:
             await runner.close()
+            await store.close()
 
     app = AsyncApp(
         "slurmrestpy",

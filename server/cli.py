@@ -15,6 +15,7 @@ from server import __version__
 from server.config import AUTH_PLUGINS, DEFAULT_LISTEN, OPENAPI_PLUGINS, Config
 from server.listeners import ListenerError, from_environment, parse_all
 from server.logsetup import LEVELS, level_of
+from server.store import check_url
 
 USAGE = """\
 slurmrestpy [OPTIONS] [[host]:port | unix:/path/to/socket]...
@@ -45,6 +46,7 @@ environment:
                                   each operation (default: 200,default)
   SLURMRESTD_SECURITY             flags; disable_user_check allows root on TCP
   SLURM_JSON, SLURMRESTD_YAML     'compact' drops the pretty printing
+  SLURMRESTPY_CACHE               as --cache
 
 Tokens come from `scontrol token`; send them as X-SLURM-USER-TOKEN (with
 X-SLURM-USER-NAME) or as Authorization: Bearer <token>."""
@@ -91,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--coalesce", type=float, default=Config.coalesce_seconds, metavar="SECONDS",
                    help="identical reads of one user within SECONDS share one Slurm command "
                         "(default: %(default)s; 0: only reads in flight at the same time)")
+    p.add_argument("--cache", metavar="URL",
+                   help="share Slurm command results and answers with other instances through Redis "
+                        "or Valkey: redis://[:password@]host:port/db, rediss:// (TLS) or unix:///path "
+                        "(default: SLURMRESTPY_CACHE, else none: this process alone)")
     p.add_argument("--metrics", default=Config.metrics, metavar="WHERE",
                    help="GET /metrics (Prometheus): on (every listener), off, or one of the listeners "
                         "given, which alone serves it (default: %(default)s)")
@@ -208,6 +214,12 @@ def config_from(argv: list[str], environ=None) -> tuple[Config, argparse.Namespa
         raise UsageError(f"--metrics {args.metrics}: not on, off or one of the listeners "
                          f"({', '.join(listeners) or 'none given'})")
     config.metrics = args.metrics
+    config.cache = args.cache or environ.get("SLURMRESTPY_CACHE") or None
+    if config.cache:
+        try:
+            check_url(config.cache)
+        except ValueError as error:
+            raise UsageError(f"--cache: {error}") from None
     return config, args
 
 

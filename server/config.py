@@ -33,6 +33,7 @@ class Config:
     max_body_size: int = 50 * 1024 * 1024  # bytes of a request body (slurmrestd's limit)
     forwarded_allow_ips: list[str] = field(default_factory=list)  # proxies whose X-Forwarded-For we trust
     coalesce_seconds: float = 1.0  # identical reads within this share one command (and answer)
+    cache: str | None = None  # --cache: redis://host:port/db shared by several instances; None: in-process only
     metrics: str = "on"  # GET /metrics: "on" (every listener), "off", or the one listener serving it
     compact_json: bool = False  # SLURM_JSON=compact
     compact_yaml: bool = False  # SLURMRESTD_YAML / SLURM_YAML=compact

@@ -20,6 +20,9 @@ import signal
 import time
 from dataclasses import dataclass, field
 
+import orjson
+
+from server import store as stores
 from server.slurm.command import Command, InputArgument
 
 log = logging.getLogger("slurmrestpy.slurm")
@@ -159,6 +162,7 @@ class Runner:
         coalesce_seconds: float = 1.0,
         max_per_user: int | None = None,
         max_output: int = 256 * 1024 * 1024,
+        store: stores.InProcess | None = None,
     ):
         self.timeout = timeout
         self.coalesce_seconds = coalesce_seconds
@@ -175,7 +179,10 @@ class Runner:
         self._base_env.setdefault("LANG", "C.UTF-8")
         if slurm_conf:
             self._base_env["SLURM_CONF"] = slurm_conf
-        # Reads in flight or answered within coalesce_seconds, by (argv, user).
+        # Where reads are shared beyond this process (--cache), and the
+        # generation of the data (a write anywhere starts a new one).
+        self.store = store or stores.InProcess()
+        # Reads in flight or answered within coalesce_seconds, by (generation, argv, user, stdin).
         self._recent: dict[tuple, tuple[float, asyncio.Future]] = {}
         self._children: set[asyncio.subprocess.Process] = set()
         self.executed = 0  # commands actually started: what coalescing saves
@@ -190,17 +197,20 @@ class Runner:
             try:
                 return await self._execute(argv, identity, command.stdin, command)
             finally:
-                # A change made through us is seen by the next read.
+                # A change made through us is seen by the next read, here and
+                # (through the store) in every instance sharing it.
                 self._recent.clear()
                 self.writes += 1
+                await asyncio.shield(self.store.bumped())
         # The user, not the token, decides what slurmctld shows: two tokens of
         # one user share answers, two users never do.
-        key = (argv, identity.user if identity else None, command.stdin)
+        generation = await self.store.generation(self.writes)
+        key = (generation, argv, identity.user if identity else None, command.stdin)
         now = time.monotonic()
         self._forget_older_than(now - self.coalesce_seconds)
         entry = self._recent.get(key)
         if entry is None:
-            future = asyncio.ensure_future(self._execute(argv, identity, command.stdin))
+            future = asyncio.ensure_future(self._read(key, identity))
             self._recent[key] = (now, future)
             future.add_done_callback(lambda f: self._drop_failed(key, f))
         else:
@@ -229,11 +239,28 @@ class Runner:
                 del self._recent[key]
 
     def _drop_failed(self, key: tuple, future: asyncio.Future) -> None:
+        entry = self._recent.get(key)
+        if not entry or entry[1] is not future:
+            return
         # A failure (timeout, slurmctld down) is not an answer worth sharing.
         if future.cancelled() or future.exception() or not future.result().ok:
-            entry = self._recent.get(key)
-            if entry and entry[1] is future:
-                del self._recent[key]
+            del self._recent[key]
+        else:  # shared for as long as its data is young, even if another instance ran it
+            self._recent[key] = (min(entry[0], future.result().started), future)
+
+    async def _read(self, key: tuple, identity: Identity | None) -> Result:
+        """A read's result: run here, or (with a shared store) taken from
+        the instance that ran it for the same user within the window."""
+        generation, argv, user, stdin = key
+        if not self.store.shared:
+            return await self._execute(argv, identity, stdin)
+        return await stores.once(
+            self.store, stores.name("command", generation, user, argv, stdin),
+            lambda: self._execute(argv, identity, stdin),
+            encode=_encoded, decode=_decoded,
+            fresh=lambda result: time.monotonic() - result.started <= self.coalesce_seconds,
+            keep=max(self.coalesce_seconds, 1.0),  # long enough for those waiting to take it
+            lock_for=self.timeout + 1)
 
     async def _execute(
         self, argv: tuple[str, ...], identity: Identity | None, stdin: bytes | None,
@@ -393,6 +420,23 @@ class Runner:
         """End every Slurm command still running (shutdown)."""
         for process in list(self._children):
             await self._kill(process)
+
+
+def _encoded(result: Result) -> bytes | None:
+    """A result as the store keeps it (a failure is not shared); its start
+    is wall-clock time there, since each process has its own monotonic clock."""
+    if not result.ok or result.interrupted:
+        return None
+    age = time.monotonic() - result.started
+    return orjson.dumps({"argv": list(result.argv), "returncode": result.returncode, "stdout": result.stdout,
+                         "stderr": result.stderr, "seconds": result.seconds, "started": time.time() - age})
+
+
+def _decoded(blob: bytes) -> Result:
+    fields = orjson.loads(blob)
+    age = max(0.0, time.time() - fields["started"])
+    return Result(tuple(fields["argv"]), fields["returncode"], fields["stdout"], fields["stderr"],
+                  fields["seconds"], False, time.monotonic() - age)
 
 
 def _impersonate(command: Command | None, identity: Identity) -> bool:

@@ -31,3 +31,23 @@ def test_socket_unit_starts_the_service():
     socket = unit("slurmrestpy.socket")["Socket"]
     assert socket["Service"] == "slurmrestpy.service"
     assert "6820" in (ETC / "slurmrestpy.socket").read_text()
+
+
+def test_instance_units_listen_on_the_port_they_are_named_after_and_share_the_options():
+    service = unit("slurmrestpy@.service")["Service"]
+    assert service["Environment"] == "SLURMRESTD_LISTEN=127.0.0.1:%i"
+    assert "$SLURMRESTPY_OPTIONS" in shlex.split(service["ExecStart"])
+    text = (ETC / "slurmrestpy@.service").read_text()
+    assert "EnvironmentFile=-/etc/default/slurmrestpy" in text
+    socket = unit("slurmrestpy@.socket")["Socket"]
+    assert socket["ListenStream"] == "127.0.0.1:%i" and socket["Service"] == "slurmrestpy@%i.service"
+
+
+def test_haproxy_example_balances_the_instances_the_units_make():
+    """The balancer's backends are the instance units' ports, and only
+    requests that reached no instance, or reads, are sent again."""
+    text = (ETC / "haproxy-slurmrestpy.cfg").read_text()
+    backends = [line.split()[2] for line in text.splitlines() if line.strip().startswith("server ")]
+    assert backends == ["127.0.0.1:6821", "127.0.0.1:6822", "127.0.0.1:6823"]
+    assert "retry-on conn-failure empty-response junk-response" in text
+    assert "disable-l7-retry if !METH_GET !METH_HEAD" in text
