@@ -213,10 +213,13 @@ def api(server) -> httpx.Client:
 @pytest.fixture(scope="session")
 def auth(cluster):
     """Headers that authenticate as a user, the way slurmrestd clients do."""
-    tokens: dict[str, str] = {}
+    tokens: dict[str, tuple[float, str]] = {}
+    renew_after = 300  # seconds; tokens live 900: the whole run takes far longer
 
     def headers(user: str = ALICE, style: str = "user+token") -> dict:
-        token = tokens.setdefault(user, cluster.token(user))
+        made, token = tokens.get(user, (0.0, ""))
+        if time.monotonic() - made > renew_after:
+            made, token = tokens[user] = (time.monotonic(), cluster.token(user))
         if style == "bearer":
             return {"Authorization": f"Bearer {token}"}
         if style == "token":
