@@ -217,13 +217,14 @@ def test_numbers_out_of_range_and_text_sacctmgr_would_change():
                               ({"usage_factor": {"set": True, "number": -1.0}}, "qos[0].usage_factor"),
                               ({"limits": {"grace_time": -1}}, "qos[0].limits.grace_time"),
                               ({"description": 'say "hi"'}, "qos[0].description"),
-                              ({"description": "two\nlines"}, "qos[0].description")):
+                              ({"description": "two\nlines"}, "qos[0].description"),
+                              ({"description": "a | bar"}, "qos[0].description")):  # a column of -P
         with pytest.raises(FieldError) as error:
             qos.settings(qos_object, table(), "qos[0]")
         assert error.value.field == field, qos_object
     assert qos.settings({"usage_factor": {"set": True, "number": 0.25}}, table(), "q") == ["UsageFactor=0.25"]
-    assert qos.settings({"description": "spaces, commas | bars"}, table(), "q") == [
-        "Description=spaces, commas | bars"]
+    assert qos.settings({"description": "spaces, commas; $(shell) & <marks>"}, table(), "q") == [
+        "Description=spaces, commas; $(shell) & <marks>"]
 
 
 def test_change_commands_are_argument_vectors():
