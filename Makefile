@@ -95,9 +95,16 @@ bench: venv cluster scale-out
 # Not part of `make test`: 50 clients mix polls, submissions and cancels
 # against one slurmrestpy, then Slurm is read back (lost, duplicated jobs);
 # report in bench/results/soak-<release>.md. SOAK_ARGS: see bench/soak.py -h.
+# Its jobs run on the nodes, so it gets a private cluster (ports offset by
+# 330, 340 for 25.11), stopped after the run.
 SOAK_ARGS ?=
-soak: venv cluster
-	$(BIN)/python bench/soak.py --cluster-dir $(CLUSTER) $(SOAK_ARGS)
+SOAK_DIR := $(CURDIR)/.cluster-soak-$(SLURM)
+SOAK_ENV = SLURM=$(SLURM) SLURMRESTPY_CLUSTER_DIR=$(SOAK_DIR) \
+  SLURMRESTPY_PORT_OFFSET=$(if $(filter 22.05,$(SLURM)),330,340)
+soak: venv
+	$(SOAK_ENV) bash cluster/cluster.sh up
+	$(BIN)/python bench/soak.py --cluster-dir $(SOAK_DIR) $(SOAK_ARGS); \
+	  status=$$?; $(SOAK_ENV) bash cluster/cluster.sh down; exit $$status
 # 10,000 jobs never go into the shared clusters: a private one (its own
 # folder and ports, MaxJobCount raised and ended jobs forgotten after 2 s,
 # in its slurm.conf only) is made for

@@ -3,8 +3,11 @@ slurmrestpy for M minutes, then Slurm is read back to prove that nothing was
 lost or doubled.
 
 Every submission carries a unique job name and comment (`soak-<run>-<n>`).
-Afterwards the jobs of the run are read from Slurm (squeue, and sacct for the
-ones slurmctld has already forgotten), and the report counts:
+Jobs are not held: a held job is never eligible, so slurmdbd never records
+it, and once cancelled and forgotten by slurmctld (MinJobAge) it could no
+longer be found. Afterwards the jobs of the run are read from Slurm (squeue,
+and sacct for the ones slurmctld has already forgotten), and the report
+counts:
 
 - lost: a submission answered 200 whose job is not in Slurm, or whose id
   differs from the one answered;
@@ -17,11 +20,12 @@ server's RSS (after warm-up, at the end) and the Slurm commands still running
 under it once the load has stopped. It writes a Markdown report to
 bench/results/ and cancels the run's jobs.
 
-    python bench/soak.py --cluster-dir .cluster --clients 50 --minutes 30
+    python bench/soak.py --cluster-dir .cluster-soak-22.05 --clients 50 --minutes 30
     python bench/soak.py --url http://127.0.0.1:6820 ...   # a server already running
 
-Needs root when it starts the server (--allow-root), as `make bench` does.
-Not part of `make test`.
+Its jobs run (sleep) on the cluster's nodes, so `make soak` gives it a private
+cluster. Needs root when it starts the server (--allow-root), as `make bench`
+does. Not part of `make test`.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ POLLS = ("/slurm/{v}/jobs/", "/slurm/{v}/job/{job}", "/slurm/{v}/ping/", "/slurm
 REQUEST_TIMEOUT = 120
 # Each client keeps at most this many jobs queued (it cancels one before
 # submitting more), so the queue, and with it every /jobs/ answer, stops
-# growing after warm-up and RSS can be compared over the run.
+# growing once the first cancelled jobs are forgotten (MinJobAge), and RSS
+# can be compared from then on.
 OWN_JOBS = 5
 
 
@@ -93,7 +98,7 @@ async def client(http: httpx.AsyncClient, headers: dict, tally: Tally, until: fl
                 tally.submitted[name] = None
                 response = await http.post(f"/slurm/{VERSION}/job/submit", headers=headers, json={
                     "script": SCRIPT, "job": {
-                        "name": name, "comment": name, "hold": True, "environment": ["PATH=/usr/bin:/bin"],
+                        "name": name, "comment": name, "environment": ["PATH=/usr/bin:/bin"],
                         "current_working_directory": "/tmp", "standard_output": "/dev/null"}})
                 if response.status_code == 200:
                     tally.submitted[name] = response.json()["job_id"]
@@ -158,6 +163,15 @@ def settle(env, prefix: str, since: str, expected: int) -> dict[str, set[int]]:
     return found
 
 
+def min_job_age(env) -> int:
+    """slurmctld's MinJobAge in seconds (how long it keeps an ended job)."""
+    for line in run(["scontrol", "show", "config"], env).stdout.splitlines():
+        key, _, value = line.partition("=")
+        if key.strip() == "MinJobAge":
+            return int(value.split()[0])
+    return 300  # Slurm's default
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000 if ordered else float("nan")
@@ -171,6 +185,8 @@ def report(args, tally: Tally, found: dict[str, set[int]], rss: list[tuple[float
     unanswered = [n for n in found if tally.submitted.get(n) is None]
     warm = [mb for t, mb in rss if t >= args.warmup]
     rss_line = "not measured (a server not started by this tool)"
+    if rss and not warm:
+        rss_line = f"not compared (the run was shorter than its {args.warmup:.0f} s warm-up)"
     flat = True
     if warm:
         flat = max(warm) <= warm[0] * 1.10
@@ -192,6 +208,7 @@ def report(args, tally: Tally, found: dict[str, set[int]], rss: list[tuple[float
     lines += [f"| {kind} | {status} | {count} |" for (kind, status), count in
               sorted(tally.statuses.items(), key=lambda item: (item[0][0], str(item[0][1])))]
     lines += ["", f"RSS: {rss_line}.",
+              "RSS by minute (MiB): " + " ".join(f"{mb:.0f}" for t, mb in rss if int(t) % 60 < 5) + ".",
               f"Slurm commands left under the server after the load: {len(leftover)}"
               + (f" ({'; '.join(leftover[:5])})" if leftover else "") + "."]
     if lost or duplicated or unanswered:
@@ -221,11 +238,15 @@ def main(argv=None) -> int:
     parser.add_argument("--url", help="a slurmrestpy already serving the cluster (else one is started)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=30)
-    parser.add_argument("--warmup", type=float, default=60, help="seconds before RSS is taken as the baseline")
+    parser.add_argument("--warmup", type=float, default=60, help="seconds before RSS is taken as the baseline "
+                        "(at least MinJobAge + 60)")
     parser.add_argument("--coalesce", type=float, default=1)
     args = parser.parse_args(argv)
     env = environment(args.cluster_dir)
     release = run(["scontrol", "--version"], env).stdout.split()[-1]
+    # Until cancelled jobs start being forgotten, the job list (and every
+    # answer holding it) grows: RSS is compared from then on.
+    args.warmup = max(args.warmup, min_job_age(env) + 60)
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = None if args.url else start_slurmrestpy(env, args.coalesce)
     url, pid = (args.url, None) if args.url else (target.url, target.pid)
