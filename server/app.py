@@ -4,6 +4,7 @@ handlers, the description served at /openapi.json, /openapi.yaml and
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 
-from server import problems, ui
+from server import memory, problems, ui
 from server import store as stores
 from server.accesslog import ConnectionLimit
 from server.answers import Answers
@@ -101,9 +102,11 @@ def create_app(config: Config) -> AsyncApp:
         slurm = await installation.discover(runner)
         log.info("driving Slurm %s (JSON from: %s)", slurm.release,
                  ", ".join(sorted(slurm.json_commands)) or "none")
+        releasing = asyncio.create_task(memory.keep_releasing())
         try:
             yield {"services": Services(config, conf, runner, slurm, verifier, specs, answers)}
         finally:
+            releasing.cancel()
             await runner.close()
             await store.close()
 
