@@ -102,6 +102,7 @@ def create_app(config: Config) -> AsyncApp:
         slurm = await installation.discover(runner)
         log.info("driving Slurm %s (JSON from: %s)", slurm.release,
                  ", ".join(sorted(slurm.json_commands)) or "none")
+        memory.tune()
         releasing = asyncio.create_task(memory.keep_releasing())
         try:
             yield {"services": Services(config, conf, runner, slurm, verifier, specs, answers)}
