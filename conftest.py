@@ -93,8 +93,10 @@ class Cluster:
         command = list(argv)
         if user and user != "root":
             command = ["runuser", "-u", user, "--", "env", *[f"{k}={v}" for k, v in env.items()], *argv]
-        result = subprocess.run(command, env=env, capture_output=True, text=True, cwd="/tmp",
-                                input=stdin, timeout=60)
+        # Slurm prints what it was given: a job name that is not UTF-8 (the
+        # fuzz tests make some) must not break every later read of the queue.
+        result = subprocess.run(command, env=env, capture_output=True, text=True, errors="surrogateescape",
+                                cwd="/tmp", input=stdin, timeout=60)
         if check and result.returncode != 0:
             raise AssertionError(f"{' '.join(argv)} failed ({result.returncode}): {result.stderr}")
         return result
