@@ -61,6 +61,7 @@ class Answer:
     media_type: str
     etag: str
     data_since: float  # monotonic start of the oldest Slurm command it shows
+    operation_id: str | None = None  # the operation that made it (for /metrics of server/fastreads.py)
     _gzip: tuple[bytes, object] | None = field(default=None, repr=False)
 
     def parts(self, source: str) -> tuple[memoryview | bytes, ...]:
@@ -114,6 +115,18 @@ class Answers:
                     self.on_shared()
                 return send(answer, request)
         return await self._make(key, call, produce, generation)
+
+    async def fresh(self, key: tuple) -> Answer | None:
+        """The finished answer for ``key`` that ``serve`` would send now
+        without waiting, or None: none, still being made, older than the
+        staleness bound, or a write went through us since it was begun."""
+        entry = self._entries.get(key)
+        if entry is None or not entry.future.done():
+            return None
+        answer = entry.future.result()
+        if answer is None or not self._young(answer) or entry.generation != await self._generation():
+            return None
+        return answer
 
     async def _generation(self):
         return await self.store.generation(self.runner.writes)
@@ -196,7 +209,8 @@ def _store_key(key: tuple, generation) -> str:
 def _encoded(answer: Answer) -> bytes:
     age = time.monotonic() - answer.data_since
     header = orjson.dumps({"head": len(answer.head), "status": answer.status, "media_type": answer.media_type,
-                           "etag": answer.etag, "data_since": time.time() - age})
+                           "etag": answer.etag, "data_since": time.time() - age,
+                           "operation_id": answer.operation_id})
     return header + b"\n" + answer.head + answer.tail
 
 
@@ -206,7 +220,8 @@ def _decoded(blob: bytes) -> Answer | None:
         fields = orjson.loads(header)
         head, tail = body[:fields["head"]], body[fields["head"]:]
         age = max(0.0, time.time() - fields["data_since"])
-        return Answer(head, tail, fields["status"], fields["media_type"], fields["etag"], time.monotonic() - age)
+        return Answer(head, tail, fields["status"], fields["media_type"], fields["etag"], time.monotonic() - age,
+                      fields.get("operation_id"))
     except (ValueError, KeyError, TypeError):
         return None  # not one of ours: made afresh
 
@@ -236,7 +251,13 @@ def template(response, call, data_since: float) -> Answer | None:
     at = body.index(_PLACEHOLDER)
     whole = memoryview(body)
     return Answer(whole[:at], whole[at + len(_PLACEHOLDER):], response.status_code, response.media_type,
-                  etag(call, body), data_since)
+                  etag(call, body), data_since, _operation_id(call.request))
+
+
+def _operation_id(request) -> str | None:
+    """The operation connexion routed the request to, as /metrics names it."""
+    routing = (getattr(request, "scope", None) or {}).get("extensions", {}).get("connexion_routing") or {}
+    return routing.get("operation_id")
 
 
 def send(answer: Answer, request) -> Response:
