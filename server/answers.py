@@ -104,29 +104,29 @@ class Answers:
         if key is None:
             return finish(await rendered(await produce()), request, call)
         generation = await self._generation()
-        entry = self._entries.get(key)
-        if entry is not None and entry.generation == generation:
-            in_flight = not entry.future.done()  # as fresh as any we would start now
-            answer = await asyncio.shield(entry.future)
-            # Checked again after the wait: a write may have come meanwhile.
-            if (answer is not None and (in_flight or self._young(answer))
-                    and entry.generation == await self._generation()):
-                if self.on_shared:
-                    self.on_shared()
-                return send(answer, request)
+        answer = await self._shared(key, generation)
+        if answer is not None:
+            if self.on_shared:
+                self.on_shared()
+            return send(answer, request)
         return await self._make(key, call, produce, generation)
 
     async def fresh(self, key: tuple) -> Answer | None:
-        """The finished answer for ``key`` that ``serve`` would send now
-        without waiting, or None: none, still being made, older than the
-        staleness bound, or a write went through us since it was begun."""
+        """The answer ``serve`` would send for ``key`` without running its
+        handler (one fresh, or being made: waited for), or None."""
+        return await self._shared(key, await self._generation())
+
+    async def _shared(self, key: tuple, generation) -> Answer | None:
         entry = self._entries.get(key)
-        if entry is None or not entry.future.done():
+        if entry is None or entry.generation != generation:
             return None
-        answer = entry.future.result()
-        if answer is None or not self._young(answer) or entry.generation != await self._generation():
-            return None
-        return answer
+        in_flight = not entry.future.done()  # as fresh as any we would start now
+        answer = await asyncio.shield(entry.future)
+        # Checked again after the wait: a write may have come meanwhile.
+        if (answer is not None and (in_flight or self._young(answer))
+                and entry.generation == await self._generation()):
+            return answer
+        return None
 
     async def _generation(self):
         return await self.store.generation(self.runner.writes)
@@ -292,12 +292,13 @@ class PartsResponse(Response):
 
     async def __call__(self, scope, receive, send):
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        if sum(len(part) for part in self.parts) <= self.SLICE:  # small: one write, not one per part
+            await send({"type": "http.response.body", "body": b"".join(self.parts)})
+            return
         slices = [part[i:i + self.SLICE] for part in self.parts for i in range(0, len(part), self.SLICE)]
         for n, piece in enumerate(slices):
             await send({"type": "http.response.body", "body": bytes(piece) if len(piece) < 4096 else piece,
                         "more_body": n < len(slices) - 1})
-        if not slices:
-            await send({"type": "http.response.body", "body": b""})
 
 
 def finish(response, request, call) -> Response:

@@ -1,6 +1,7 @@
 """Polls answered before connexion: a GET whose caller's token verifies and
-for which the full path (routing, security, validation, handler) already
-made a shared answer that is still fresh is sent that answer's bytes here.
+for which the full path (routing, security, validation, handler) made a
+shared answer that is still fresh, or is making one now (waited for, as
+``Answers.serve`` waits), is sent that answer's bytes here.
 
 Most of a poll's cost, once its answer is shared, is connexion's middleware
 stack; this skips it and changes nothing about what is sent. The answer is
