@@ -325,7 +325,8 @@ def finish(response, request, call) -> Response:
 def etag(call, body: bytes) -> str:
     """A weak validator of the answer as the user's: never equal to another user's."""
     user = call.identity.user if call.identity else ""
-    digest = hashlib.blake2b(user.encode() + b"\0" + body, digest_size=16)
+    digest = hashlib.blake2b(user.encode() + b"\0", digest_size=16)
+    digest.update(body)  # not concatenated: no copy of a large body
     return f'W/"{digest.hexdigest()}"'
 
 
