@@ -61,6 +61,7 @@ class Answer:
     media_type: str
     etag: str
     data_since: float  # monotonic start of the oldest Slurm command it shows
+    operation_id: str | None = None  # the operation that made it (for /metrics of server/fastreads.py)
     _gzip: tuple[bytes, object] | None = field(default=None, repr=False)
 
     def parts(self, source: str) -> tuple[memoryview | bytes, ...]:
@@ -103,17 +104,29 @@ class Answers:
         if key is None:
             return finish(await rendered(await produce()), request, call)
         generation = await self._generation()
-        entry = self._entries.get(key)
-        if entry is not None and entry.generation == generation:
-            in_flight = not entry.future.done()  # as fresh as any we would start now
-            answer = await asyncio.shield(entry.future)
-            # Checked again after the wait: a write may have come meanwhile.
-            if (answer is not None and (in_flight or self._young(answer))
-                    and entry.generation == await self._generation()):
-                if self.on_shared:
-                    self.on_shared()
-                return send(answer, request)
+        answer = await self._shared(key, generation)
+        if answer is not None:
+            if self.on_shared:
+                self.on_shared()
+            return send(answer, request)
         return await self._make(key, call, produce, generation)
+
+    async def fresh(self, key: tuple) -> Answer | None:
+        """The answer ``serve`` would send for ``key`` without running its
+        handler (one fresh, or being made: waited for), or None."""
+        return await self._shared(key, await self._generation())
+
+    async def _shared(self, key: tuple, generation) -> Answer | None:
+        entry = self._entries.get(key)
+        if entry is None or entry.generation != generation:
+            return None
+        in_flight = not entry.future.done()  # as fresh as any we would start now
+        answer = await asyncio.shield(entry.future)
+        # Checked again after the wait: a write may have come meanwhile.
+        if (answer is not None and (in_flight or self._young(answer))
+                and entry.generation == await self._generation()):
+            return answer
+        return None
 
     async def _generation(self):
         return await self.store.generation(self.runner.writes)
@@ -196,7 +209,8 @@ def _store_key(key: tuple, generation) -> str:
 def _encoded(answer: Answer) -> bytes:
     age = time.monotonic() - answer.data_since
     header = orjson.dumps({"head": len(answer.head), "status": answer.status, "media_type": answer.media_type,
-                           "etag": answer.etag, "data_since": time.time() - age})
+                           "etag": answer.etag, "data_since": time.time() - age,
+                           "operation_id": answer.operation_id})
     return header + b"\n" + answer.head + answer.tail
 
 
@@ -206,7 +220,8 @@ def _decoded(blob: bytes) -> Answer | None:
         fields = orjson.loads(header)
         head, tail = body[:fields["head"]], body[fields["head"]:]
         age = max(0.0, time.time() - fields["data_since"])
-        return Answer(head, tail, fields["status"], fields["media_type"], fields["etag"], time.monotonic() - age)
+        return Answer(head, tail, fields["status"], fields["media_type"], fields["etag"], time.monotonic() - age,
+                      fields.get("operation_id"))
     except (ValueError, KeyError, TypeError):
         return None  # not one of ours: made afresh
 
@@ -236,7 +251,13 @@ def template(response, call, data_since: float) -> Answer | None:
     at = body.index(_PLACEHOLDER)
     whole = memoryview(body)
     return Answer(whole[:at], whole[at + len(_PLACEHOLDER):], response.status_code, response.media_type,
-                  etag(call, body), data_since)
+                  etag(call, body), data_since, _operation_id(call.request))
+
+
+def _operation_id(request) -> str | None:
+    """The operation connexion routed the request to, as /metrics names it."""
+    routing = (getattr(request, "scope", None) or {}).get("extensions", {}).get("connexion_routing") or {}
+    return routing.get("operation_id")
 
 
 def send(answer: Answer, request) -> Response:
@@ -271,12 +292,13 @@ class PartsResponse(Response):
 
     async def __call__(self, scope, receive, send):
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        if sum(len(part) for part in self.parts) <= self.SLICE:  # small: one write, not one per part
+            await send({"type": "http.response.body", "body": b"".join(self.parts)})
+            return
         slices = [part[i:i + self.SLICE] for part in self.parts for i in range(0, len(part), self.SLICE)]
         for n, piece in enumerate(slices):
             await send({"type": "http.response.body", "body": bytes(piece) if len(piece) < 4096 else piece,
                         "more_body": n < len(slices) - 1})
-        if not slices:
-            await send({"type": "http.response.body", "body": b""})
 
 
 def finish(response, request, call) -> Response:
@@ -303,7 +325,8 @@ def finish(response, request, call) -> Response:
 def etag(call, body: bytes) -> str:
     """A weak validator of the answer as the user's: never equal to another user's."""
     user = call.identity.user if call.identity else ""
-    digest = hashlib.blake2b(user.encode() + b"\0" + body, digest_size=16)
+    digest = hashlib.blake2b(user.encode() + b"\0", digest_size=16)
+    digest.update(body)  # not concatenated: no copy of a large body
     return f'W/"{digest.hexdigest()}"'
 
 

@@ -16,6 +16,7 @@ from server import memory, problems, ui
 from server import store as stores
 from server.accesslog import ConnectionLimit
 from server.answers import Answers
+from server.fastreads import FastReads
 from server.gate import AuthenticationGate
 from server.media import MediaTypes
 from server.metrics import PATH, Metrics, RequestMetrics
@@ -135,6 +136,9 @@ def create_app(config: Config) -> AsyncApp:
     if config.max_connections:
         app.add_middleware(ConnectionLimit, position=MiddlewarePosition.BEFORE_EXCEPTION,
                            limit=config.max_connections)
+    # Polls whose answer is shared and fresh, before the rest of the stack.
+    app.add_middleware(FastReads, position=MiddlewarePosition.BEFORE_EXCEPTION,
+                       on_served=metrics.fast_read if metrics else None)
     app.add_middleware(MediaTypes, position=MiddlewarePosition.BEFORE_EXCEPTION, refuse=problems.refusal,
                        max_body_size=config.max_body_size)
     app.add_middleware(ui.BrowserHome, position=MiddlewarePosition.BEFORE_EXCEPTION)

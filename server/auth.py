@@ -18,6 +18,7 @@ tests/unit/test_token_attacks.py).
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import pwd
@@ -40,6 +41,9 @@ TOKEN_HEADER = "X-SLURM-USER-TOKEN"
 MAX_TOKEN_CHARS = 16 * 1024
 REQUIRED_CLAIMS = ("exp", "iat")
 DELEGATED_TOKEN_SECONDS = 300  # a token we mint for a user root acts for
+# Tokens already verified, kept (by digest, never the token) until they expire:
+# a poller sends the same token many times a second.
+MAX_VERIFIED_TOKENS = 4096
 
 
 class AuthenticationFailed(OAuthProblem):
@@ -59,6 +63,8 @@ class JwtVerifier:
     user_claim: str = USER_CLAIM
     privileged: frozenset[str] = frozenset({"root"})  # root and SlurmUser
     leeway_seconds: int = 0
+    # digest of a token -> (user, exp, the key it was checked with)
+    _verified: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_files(cls, key_path: Path | None, jwks_path: Path | None, *, user_claim: str = USER_CLAIM,
@@ -80,6 +86,19 @@ class JwtVerifier:
         """The user a token names, or AuthenticationFailed saying why not."""
         if len(token) > MAX_TOKEN_CHARS:
             raise AuthenticationFailed(f"Token refused: longer than {MAX_TOKEN_CHARS} characters")
+        digest = hashlib.blake2b(token.encode(errors="surrogatepass"), digest_size=20).digest()
+        known = self._verified.get(digest)
+        if known is not None:
+            user, expires, key = known
+            # Only until it expires, and only while its key is the one in force.
+            if time.time() < expires and self._still_current(key):
+                return user
+            self._verified.pop(digest, None)
+        user, expires, key = self._verify(token)
+        self._remember(digest, user, expires, key)
+        return user
+
+    def _verify(self, token: str) -> tuple[str, float, object]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
@@ -106,7 +125,27 @@ class JwtVerifier:
         if not isinstance(user, str) or not user:
             raise AuthenticationFailed(f"Token's {self.user_claim!r} claim is not a user name")
         require_known_user(user, "Token's user")
-        return user
+        expires = claims["exp"]
+        if not isinstance(expires, (int, float)) or isinstance(expires, bool):
+            expires = 0  # checked, but not kept
+        return user, float(expires), key
+
+    def _still_current(self, key) -> bool:
+        if isinstance(key, bytes):  # HS256: the key file may have changed since
+            try:
+                return hmac.compare_digest(key, self._hs256())
+            except AuthenticationFailed:
+                return False
+        return True  # a JWKS key is read once, at start-up
+
+    def _remember(self, digest: bytes, user: str, expires: float, key) -> None:
+        if len(self._verified) >= MAX_VERIFIED_TOKENS:
+            now = time.time()
+            for stale in [d for d, (_, e, _) in self._verified.items() if e <= now]:
+                self._verified.pop(stale, None)
+            while len(self._verified) >= MAX_VERIFIED_TOKENS:
+                self._verified.pop(next(iter(self._verified)), None)  # the oldest
+        self._verified[digest] = (user, expires, key)
 
     def _key_for(self, algorithm: str, kid):
         if algorithm == "HS256":

@@ -77,7 +77,8 @@ def render(document: dict, media: str = JSON, *, compact: bool = False) -> bytes
     try:  # orjson: several times faster than json, same output
         if compact:
             return orjson.dumps(document)
-        return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"
+        # The newline written by orjson: appending it would copy a 70 MB job list.
+        return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # what orjson refuses (integers past 64 bits), json writes
         if compact:
             return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

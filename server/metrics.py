@@ -1,7 +1,8 @@
 """GET /metrics, in Prometheus' text format (prometheus-client): requests
 by operation and status with their latency, the Slurm commands run with
-their durations and failures, reads that shared a command (coalescing) and
-responses sent from a shared answer (server/answers.py).
+their durations and failures, reads that shared a command (coalescing),
+responses sent from a shared answer (server/answers.py) and, of those, the
+ones sent before connexion's stack (server/fastreads.py).
 
 It needs no token: Prometheus scrapes without one, and what it shows is
 counts and timings by operation and by command name, never a user, a job, a
@@ -46,6 +47,8 @@ class Metrics:
                                          buckets=(.01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60))
         self.shared = Counter("slurmrestpy_shared_answers", "responses sent from an answer another request made",
                               registry=self.registry)
+        self.fast = Counter("slurmrestpy_fast_reads", "shared answers sent before connexion's stack "
+                            "(server/fastreads.py)", registry=self.registry)
         self.registry.register(_RunnerCounters(self))
 
     def command_finished(self, program: str, seconds: float, ok: bool) -> None:
@@ -56,6 +59,9 @@ class Metrics:
 
     def answer_shared(self) -> None:
         self.shared.inc()
+
+    def fast_read(self) -> None:
+        self.fast.inc()
 
     def serves(self, scope) -> bool:
         """Is /metrics served on the listener this request came in on?"""

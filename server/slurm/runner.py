@@ -204,19 +204,28 @@ class Runner:
                 await asyncio.shield(self.store.bumped())
         # The user, not the token, decides what slurmctld shows: two tokens of
         # one user share answers, two users never do.
-        generation = await self.store.generation(self.writes)
-        key = (generation, argv, identity.user if identity else None, command.stdin)
-        now = time.monotonic()
-        self._forget_older_than(now - self.coalesce_seconds)
-        entry = self._recent.get(key)
-        if entry is None:
-            future = asyncio.ensure_future(self._read(key, identity))
-            self._recent[key] = (now, future)
-            future.add_done_callback(lambda f: self._drop_failed(key, f))
-        else:
-            future = entry[1]
-            self.coalesced += 1
-        return await self._shared(future)
+        while True:
+            generation = await self.store.generation(self.writes)
+            key = (generation, argv, identity.user if identity else None, command.stdin)
+            now = time.monotonic()
+            self._forget_older_than(now - self.coalesce_seconds)
+            entry = self._recent.get(key)
+            if entry is None or entry[1].cancelled():
+                future = asyncio.ensure_future(self._read(key, identity))
+                self._recent[key] = (now, future)
+                future.add_done_callback(lambda f, key=key: self._drop_failed(key, f))
+            else:
+                future = entry[1]
+                self.coalesced += 1
+            try:
+                return await self._shared(future)
+            except asyncio.CancelledError:
+                if asyncio.current_task().cancelling() or not future.cancelled():
+                    raise
+                # Joined just as its last other waiter left and withdrew the
+                # command: this request still wants it, so it is run again.
+                if self._recent.get(key, (None, None))[1] is future:
+                    del self._recent[key]
 
     async def _shared(self, future: asyncio.Future) -> Result:
         """A read's result, shared by every request waiting for it; when the

@@ -185,6 +185,23 @@ async def test_a_read_whose_caller_has_gone_is_ended(tmp_path):
     assert not runner._children
 
 
+async def test_a_read_joining_as_the_last_other_caller_leaves_still_gets_its_answer():
+    """The 32-client bench's 500s: wrk closed its connections, their reads
+    were cancelled and withdrew the shared command just as a new client's
+    read joined it; that read must run it again, not fail."""
+    runner = Runner(coalesce_seconds=5)
+    code = "import time; time.sleep(0.3); print('done')"
+    alice = Identity("srp_alice", "t")
+    leaving = asyncio.ensure_future(runner.run(python(code), alice))
+    await asyncio.sleep(0.1)
+    leaving.cancel()  # withdraws the command: it was its only caller
+    joining = asyncio.ensure_future(runner.run(python(code), alice))  # before the withdrawal is done
+    with pytest.raises(asyncio.CancelledError):
+        await leaving
+    assert (await joining).stdout.strip() == "done"
+    assert runner.executed == 2
+
+
 async def test_output_past_the_bound_is_an_error_not_an_answer():
     from server.slurm.runner import CommandOutputTooLarge
 
