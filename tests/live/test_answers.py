@@ -2,6 +2,7 @@
 coalescing window (5 s): users never see each other's answer, and a write
 made through the server is seen by the very next read."""
 
+import contextlib
 import uuid
 
 import httpx
@@ -22,22 +23,31 @@ def polled(cluster):
     stop_server(running)
 
 
-@pytest.fixture
-def held(cluster, polled, auth):
-    """Submits a held job of a user through the server; cancelled afterwards."""
+@contextlib.contextmanager
+def held_jobs(client: httpx.Client, cluster, auth, prefix: str):
+    """A function that submits a held job of a user through the server;
+    every job it made is cancelled at the end."""
     jobs = []
 
     def submit(user: str) -> int:
-        response = polled.post(f"{API}/job/submit", headers=auth(user), json={
-            "script": SCRIPT, "job": {"name": f"answers-{uuid.uuid4().hex[:8]}", "hold": True,
+        response = client.post(f"{API}/job/submit", headers=auth(user), json={
+            "script": SCRIPT, "job": {"name": f"{prefix}-{uuid.uuid4().hex[:8]}", "hold": True,
                                       "environment": ENV}})
         assert response.status_code == 200, response.text
         jobs.append(response.json()["job_id"])
         return jobs[-1]
 
-    yield submit
-    if jobs:
-        cluster.cancel(*jobs)
+    try:
+        yield submit
+    finally:
+        if jobs:
+            cluster.cancel(*jobs)
+
+
+@pytest.fixture
+def held(cluster, polled, auth):
+    with held_jobs(polled, cluster, auth, "answers") as submit:
+        yield submit
 
 
 def job_ids(response) -> set[int]:

@@ -3,13 +3,11 @@ with a 5 s coalescing window: they are taken (slurmrestpy_fast_reads_total
 moves), each user gets only their own jobs, a write through the server ends
 them at once, and each is counted and logged like any other request."""
 
-import uuid
-
 import httpx
 import pytest
 
 from conftest import ALICE, API, BOB, start_server, stop_server
-from tests.live.test_answers import ENV, SCRIPT, job_ids, sample
+from tests.live.test_answers import held_jobs, job_ids, sample
 
 FAST = "slurmrestpy_fast_reads_total"
 
@@ -25,18 +23,8 @@ def served(cluster):
 @pytest.fixture
 def held(cluster, served, auth):
     client, _ = served
-    jobs = []
-
-    def submit(user: str) -> int:
-        response = client.post(f"{API}/job/submit", headers=auth(user), json={
-            "script": SCRIPT, "job": {"name": f"fast-{uuid.uuid4().hex[:8]}", "hold": True, "environment": ENV}})
-        assert response.status_code == 200, response.text
-        jobs.append(response.json()["job_id"])
-        return jobs[-1]
-
-    yield submit
-    if jobs:
-        cluster.cancel(*jobs)
+    with held_jobs(client, cluster, auth, "fast") as submit:
+        yield submit
 
 
 def test_polls_take_the_fast_path_and_users_get_their_own(served, auth, held):
