@@ -189,7 +189,14 @@ def test_a_job_submitted_through_one_instance_is_seen_at_once_through_the_others
         cluster.cancel(job_id)
 
 
-def poll_while(url: str, headers: dict, action, seconds: float = 6.0, pollers: int = 8) -> list[int]:
+POLLERS = 8
+# An answer whose first bytes had gone through the balancer when its instance
+# died: no balancer can send it again (the client has its status line), so
+# the client sees the body end early, as from any server that dies.
+CUT = "answer cut mid-body"
+
+
+def poll_while(url: str, headers: dict, action, seconds: float = 6.0, pollers: int = POLLERS) -> list[int]:
     """Statuses of reads that `pollers` clients send without a pause for
     `seconds`, while `action` runs once a second into it."""
     statuses: list[int] = []
@@ -201,7 +208,7 @@ def poll_while(url: str, headers: dict, action, seconds: float = 6.0, pollers: i
                 try:
                     statuses.append(session.get(f"{url}{API}/jobs/", headers=headers).status_code)
                 except httpx.TransportError as error:
-                    statuses.append(type(error).__name__)
+                    statuses.append(CUT if "complete message body" in str(error) else type(error).__name__)
 
     threads = [threading.Thread(target=client) for _ in range(pollers)]
     for thread in threads:
@@ -234,4 +241,8 @@ def test_killing_an_instance_loses_no_read_the_balancer_retries(scale_out, auth)
     victim = scale_out.instances[-1]
     statuses = poll_while(scale_out.url, auth(ALICE), lambda: victim.process.send_signal(signal.SIGKILL))
     assert victim.process.poll() is not None  # it did die mid-run
-    assert statuses and set(statuses) == {200}, statuses
+    # Every read the balancer could send again (no byte of its answer out
+    # yet: refused, reset, empty) was answered; at most the one read each
+    # poller had in flight on the victim was cut while being sent.
+    assert statuses and set(statuses) <= {200, CUT}, statuses
+    assert statuses.count(CUT) <= POLLERS, statuses
