@@ -8,9 +8,13 @@ answer is shared
 - only between requests of the same user, method, path (which names the API
   version), query and media type: the key carries the user, as the runner's
   does, so one user's answer never reaches another;
-- only while its oldest Slurm data is younger than the window (the
-  staleness bound), and only while no write went through us since it was
-  begun, so a write is seen by the very next read.
+- only within the window after it was made (the staleness bound; for an
+  answer made from Slurm output another request had already taken, after
+  that output was made), as an HTTP cache counts an answer's age from the
+  origin's: it is at most the window older than one made afresh would be
+  when it arrives, however long Slurm takes to print it; and only while no
+  write went through us since it was begun, so a write is seen by the very
+  next read.
 
 With a shared store (``--cache``, server/store.py) a finished answer is also
 kept there for the other instances, under the same key and bound; the
@@ -60,7 +64,7 @@ class Answer:
     status: int
     media_type: str
     etag: str
-    data_since: float  # monotonic start of the oldest Slurm command it shows
+    data_since: float  # monotonic time it was made, or its oldest Slurm output taken already made
     operation_id: str | None = None  # the operation that made it (for /metrics of server/fastreads.py)
     _gzip: tuple[bytes, object] | None = field(default=None, repr=False)
 
@@ -148,7 +152,6 @@ class Answers:
         self._forget_stale(generation)
         self._entries[key] = entry
         self._entries.move_to_end(key)
-        started = time.monotonic()
         answer = None
         try:
             answer = await self._from_store(key, generation)
@@ -157,7 +160,7 @@ class Answers:
                     self.on_shared()
                 return send(answer, call.request)
             response = await rendered(await produce())
-            answer = template(response, call, min(call.data_since or started, started))
+            answer = template(response, call, time.monotonic() if call.data_since is None else call.data_since)
             if answer is None or answer.status != 200 or entry.generation != await self._generation():
                 answer = None  # not worth sharing; those waiting make their own
                 return finish(response, call.request, call)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import time
 from typing import Any, Awaitable, Callable
 
 from server import answers, envelope, versions
@@ -27,9 +28,12 @@ class Call:
         self.operation = operation  # server.specs.OperationRef
         self.identity = identity
         self.warnings: list[dict] = []
-        # For server/answers.py: the start of the oldest Slurm command this
-        # answer shows (its age), and whether meta.client.source is left as
-        # a placeholder for each request's own address.
+        # For server/answers.py: when the oldest Slurm output this answer
+        # shows was finished, if it was already finished when this request
+        # took it (None: all of it was made for this request, so the answer
+        # is as new as the moment it is made), and whether
+        # meta.client.source is left as a placeholder for each request's
+        # own address.
         self.data_since: float | None = None
         self.source_placeholder = False
 
@@ -71,6 +75,7 @@ class Call:
         return await self._parsed(command, asyncio.shield(made))
 
     async def _result(self, command: Command):
+        asked = time.monotonic()
         try:
             result = await self.services.runner.run(command, self.identity)
         except CommandTimeout as error:
@@ -86,8 +91,9 @@ class Call:
                              source=command.source(), status=413) from None
         except CommandNotFound as error:
             raise SlurmError(str(error), source=command.source(), status=500) from None
-        if result.started and (self.data_since is None or result.started < self.data_since):
-            self.data_since = result.started
+        if result.started and result.finished < asked and (self.data_since is None
+                                                            or result.finished < self.data_since):
+            self.data_since = result.finished
         return result
 
     async def _parsed(self, command: Command, parsing: Awaitable) -> Any:

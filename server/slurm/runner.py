@@ -53,7 +53,7 @@ class Result:
     stderr: str
     seconds: float
     interrupted: bool = False  # stopped with SIGINT at its interrupt_grace
-    started: float = 0.0  # time.monotonic() when it started: how old its data is
+    started: float = 0.0  # time.monotonic() when it started
     # What requests made of this output, made once for all the reads that
     # share the command (server.call.Call.run_converted).
     derived: dict = field(default_factory=dict, compare=False, repr=False)
@@ -61,6 +61,13 @@ class Result:
     @property
     def ok(self) -> bool:
         return self.returncode == 0
+
+    @property
+    def finished(self) -> float:
+        """When Slurm was done printing it (time.monotonic()): the staleness
+        bound counts from here, as an HTTP cache's age counts from the origin's
+        answer, so a command that runs longer than the window is still shared."""
+        return self.started + self.seconds
 
 
 class CommandTimeout(Exception):
@@ -182,7 +189,7 @@ class Runner:
         # Where reads are shared beyond this process (--cache), and the
         # generation of the data (a write anywhere starts a new one).
         self.store = store or stores.InProcess()
-        # Reads in flight or answered within coalesce_seconds, by (generation, argv, user, stdin).
+        # Reads in flight or finished within coalesce_seconds, by (generation, argv, user, stdin).
         self._recent: dict[tuple, tuple[float, asyncio.Future]] = {}
         self._children: set[asyncio.subprocess.Process] = set()
         self.executed = 0  # commands actually started: what coalescing saves
@@ -243,8 +250,8 @@ class Runner:
                 del self._waiters[future]
 
     def _forget_older_than(self, horizon: float) -> None:
-        for key, (started, future) in list(self._recent.items()):
-            if started < horizon and future.done():
+        for key, (stamp, future) in list(self._recent.items()):
+            if stamp < horizon and future.done():
                 del self._recent[key]
 
     def _drop_failed(self, key: tuple, future: asyncio.Future) -> None:
@@ -254,8 +261,8 @@ class Runner:
         # A failure (timeout, slurmctld down) is not an answer worth sharing.
         if future.cancelled() or future.exception() or not future.result().ok:
             del self._recent[key]
-        else:  # shared for as long as its data is young, even if another instance ran it
-            self._recent[key] = (min(entry[0], future.result().started), future)
+        else:  # shared for the window after it finished, even if another instance ran it
+            self._recent[key] = (future.result().finished, future)
 
     async def _read(self, key: tuple, identity: Identity | None) -> Result:
         """A read's result: run here, or (with a shared store) taken from
@@ -267,7 +274,7 @@ class Runner:
             self.store, stores.name("command", generation, user, argv, stdin),
             lambda: self._execute(argv, identity, stdin),
             encode=_encoded, decode=_decoded,
-            fresh=lambda result: time.monotonic() - result.started <= self.coalesce_seconds,
+            fresh=lambda result: time.monotonic() - result.finished <= self.coalesce_seconds,
             keep=max(self.coalesce_seconds, 1.0),  # long enough for those waiting to take it
             lock_for=self.timeout + 1)
 

@@ -77,6 +77,20 @@ def test_no_answer_is_older_than_the_window(slurm):
     assert name(client.get(f"{API}/jobs/", headers=headers("alice"))) == "new"
 
 
+def test_an_answer_slower_than_the_window_is_shared_for_the_window_after_it_is_made(slurm, tmp_path):
+    """At 10,000 jobs squeue runs longer than the window: counted from its
+    start, its answer would be stale when made and no poll could share it."""
+    set_jobs, client = slurm
+    (tmp_path / "squeue.delay").write_text(str(WINDOW + 0.3))
+    set_jobs("slow")
+    assert name(client.get(f"{API}/jobs/", headers=headers("alice"))) == "slow"
+    set_jobs("next")
+    assert name(client.get(f"{API}/jobs/", headers=headers("alice"))) == "slow"
+    (tmp_path / "squeue.delay").unlink()
+    time.sleep(WINDOW + 0.2)
+    assert name(client.get(f"{API}/jobs/", headers=headers("alice"))) == "next"
+
+
 def test_a_write_through_us_is_seen_by_the_next_read(slurm):
     set_jobs, client = slurm
     set_jobs("before")

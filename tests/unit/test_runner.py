@@ -156,6 +156,17 @@ async def test_with_no_window_only_simultaneous_reads_are_shared():
     assert runner.executed == 2
 
 
+async def test_a_read_is_shared_for_the_window_after_it_finished_however_long_it_ran():
+    runner = Runner(coalesce_seconds=0.5)
+    slow = "import time; time.sleep(0.8)"
+    await runner.run(python(slow))
+    await runner.run(python(slow))  # started 0.8 s ago, finished just now: shared
+    assert runner.executed == 1
+    await asyncio.sleep(0.6)
+    await runner.run(python(slow))
+    assert runner.executed == 2
+
+
 async def test_one_user_holds_at_most_their_share_of_the_slots():
     """Finding 4 of issue 8: eight sallocs of one user took all eight slots
     and another user's /ping/ waited for them."""
