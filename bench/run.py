@@ -234,8 +234,11 @@ def peak_mb(pid: int | None) -> float | None:
 
 def wrk(url: str, clients: int, seconds: float, env) -> dict:
     threads = max(1, min(2, clients))
-    out = run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(LUA), url],
-              env)
+    # A read still unanswered at the end is not counted: the timeout only
+    # has to outlast the cell, so that slow answers are waited for.
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{clients}", f"-d{max(1, round(seconds))}s",
+                          "--timeout", f"{round(seconds) + 60}s", "-s", str(LUA), url],
+                         env=env, capture_output=True, text=True, timeout=seconds + 120)
     line = next((l for l in out.stdout.splitlines() if l.startswith("BENCH ")), None)
     if line is None:
         raise SystemExit(f"wrk said nothing usable: {out.stdout}{out.stderr}")
@@ -251,21 +254,77 @@ def cli_seconds(argv: list[str], env, times: int = 3) -> float:
     return statistics.median(spent)
 
 
-def measure(targets, operations, clients_list, seconds, job_id, env, load: list[float]) -> list[dict]:
+CELL_PER_CLI = 10  # a cell lasts at least this many bare CLI times: room for 32 slow reads to finish
+SETTLE_MAX = 300  # seconds waited at most for a server to work off the last cell's reads
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(target: Target) -> float:
+    """Wait until the server is idle: wrk's clients leave when a cell ends,
+    but a server may go on with the reads they sent (slurmrestd at 10,000
+    jobs: minutes of them, and gigabytes), which would run into the next
+    cell and be counted against whichever server it measures."""
+    started = time.monotonic()
+    last = cpu_seconds(target.pid)
+    while last is not None and time.monotonic() - started < SETTLE_MAX:
+        time.sleep(1)
+        now = cpu_seconds(target.pid)
+        if now is None or now - last < 0.05:
+            break
+        last = now
+    return time.monotonic() - started
+
+
+def single_reads(targets, operations, job_id, env, coalesce: float, times: int = 3) -> dict:
+    """One client's read, with nothing shared: the median of `times` reads,
+    each after the coalescing window has passed, per server and operation
+    (the target "at most 1.2x the bare CLI" is about this; a client polling
+    back to back under wrk shares the answer it just had)."""
+    import urllib.request
+
+    headers = {"X-SLURM-USER-NAME": env["BENCH_USER"], "X-SLURM-USER-TOKEN": env["BENCH_TOKEN"]}
+    seconds = {}
+    for target in targets:
+        for operation in operations:
+            spent = []
+            for _ in range(times):
+                settle(target)
+                time.sleep(coalesce + 0.5)
+                started = time.monotonic()
+                request = urllib.request.Request(target.url + target.path(operation, job_id), headers=headers)
+                with urllib.request.urlopen(request, timeout=600) as answer:
+                    answer.read()
+                spent.append(time.monotonic() - started)
+            seconds[f"{target.name} {operation}"] = statistics.median(spent)
+    return seconds
+
+
+def measure(targets, operations, clients_list, seconds, job_id, env, load: list[float],
+            cli: dict | None = None) -> list[dict]:
     rows = []
     for operation in operations:
+        cell = max(seconds, CELL_PER_CLI * (cli or {}).get(operation, (None, 0.0))[1])
         for clients in clients_list:
             for target in targets:
+                settle(target)
                 load.append(os.getloadavg()[0])
                 reset_peak(target.pid)
                 before = rpc_count(env)
-                result = wrk(target.url + target.path(operation, job_id), clients, seconds, env)
+                result = wrk(target.url + target.path(operation, job_id), clients, cell, env)
                 rpcs = rpc_count(env) - before - 1  # less sdiag's own
                 requests = max(result["requests"], 1)
                 rows.append({
-                    "operation": operation, "clients": clients, "server": target.name,
+                    "operation": operation, "clients": clients, "server": target.name, "seconds": cell,
                     "rps": result["requests"] / (result["duration_us"] / 1e6),
                     "p50_ms": result["p50_us"] / 1000, "p99_ms": result["p99_us"] / 1000,
+                    "max_ms": result.get("max_us", 0) / 1000,
                     "rpc_per_request": max(rpcs, 0) / requests, "peak_rss_mb": peak_mb(target.pid),
                     "errors": result["socket_errors"] + result["non_2xx"],
                 })
@@ -335,8 +394,10 @@ def scale_out(env, args, one: Target) -> list[dict]:
             process.wait(15)
 
 
-def markdown(rows, cli, args, release: str, load: list[float], scaled: list[dict] = ()) -> str:
-    lines = [f"Slurm {release}, {args.jobs} held jobs, {args.seconds:g} s per cell, "
+def markdown(rows, cli, args, release: str, load: list[float], scaled: list[dict] = (), single=None) -> str:
+    cells = sorted({r["seconds"] for r in rows}) or [args.seconds]
+    lines = [f"Slurm {release}, {args.jobs} held jobs, {'-'.join(f'{c:.0f}' for c in (cells[0], cells[-1]))} s "
+             f"per cell (at least {CELL_PER_CLI} bare CLI times), each after the server is idle again, "
              f"slurmrestpy --coalesce {args.coalesce:g}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
              f"{os.cpu_count()} cores, load average (1 min) {min(load):.1f}-{max(load):.1f} during the run "
              "(other work on the machine competes with both servers).",
@@ -350,6 +411,14 @@ def markdown(rows, cli, args, release: str, load: list[float], scaled: list[dict
     lines += ["", "Bare CLI (median of 3, as the benchmark user):", "",
               "| operation | command | seconds |", "| --- | --- | ---: |"]
     lines += [f"| {op} | `{' '.join(argv)}` | {sec:.3f} |" for op, (argv, sec) in cli.items()]
+    if single:
+        lines += ["", "One read with nothing shared (median of 3, each after the window), against the bare CLI:", "",
+                  "| server | operation | seconds | x bare CLI |", "| --- | --- | ---: | ---: |"]
+        for name, sec in single.items():
+            server, operation = name.split(" ", 1)
+            bare = cli.get(operation, (None, 0.0))[1]
+            lines.append(f"| {server} | {operation} | {sec:.3f} | {sec / bare:.2f} |" if bare else
+                         f"| {server} | {operation} | {sec:.3f} | - |")
     if scaled:
         lines += ["", f"Scale-out: `/jobs/`, 32 clients, {args.scale_out_rate:g} reads/s for {args.seconds:g} s, "
                   "all slurmctld RPCs (sdiag) per 100 reads:", "",
@@ -417,7 +486,10 @@ def main(argv=None) -> int:
         cli = {op: (cli_command(op, jobs[0], json_flag), 0.0) for op in operations}
         cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
         print(json.dumps({"cli": cli}), flush=True)
-        rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load)
+        single = single_reads(targets, [o for o in operations if o in ("jobs", "job")], jobs[0], env,
+                              args.coalesce)
+        print(json.dumps({"single": single}), flush=True)
+        rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load, cli)
         scaled = scale_out(env, args, targets[0]) if args.scale_out else []
     finally:
         for target in targets:
@@ -431,9 +503,9 @@ def main(argv=None) -> int:
         if not args.keep_jobs:
             run(["scancel", "-u", USER], env)
     stem = f"slurm-{release}-{args.jobs}-jobs"
-    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release, load, scaled))
-    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli, "load_average": load,
-                                                   "scale_out": scaled}, indent=2))
+    (RESULTS / f"{stem}.md").write_text(markdown(rows, cli, args, release, load, scaled, single))
+    (RESULTS / f"{stem}.json").write_text(json.dumps({"rows": rows, "cli": cli, "single": single,
+                                                   "load_average": load, "scale_out": scaled}, indent=2))
     plot(rows, RESULTS / f"{stem}.png", f"Slurm {release}, {args.jobs} held jobs")
     print((RESULTS / f"{stem}.md").read_text())
     return 0
