@@ -62,6 +62,11 @@ class Call:
 
         return await self._parsed(command, parse())
 
+    async def shares(self, command: Command) -> bool:
+        """Is a read of ``command`` for this caller shared now (in flight,
+        or finished within the window)? See Runner.shares."""
+        return await self.services.runner.shares(command, self.identity)
+
     async def run_converted(self, command: Command, key: tuple, convert: Callable[[Any], Any]) -> Any:
         """``convert`` of what a read parses to, made once (in a thread) for
         every request that shares the Slurm command: a job list is parsed and

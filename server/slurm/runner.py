@@ -234,6 +234,19 @@ class Runner:
                 if self._recent.get(key, (None, None))[1] is future:
                     del self._recent[key]
 
+    async def shares(self, command: Command, identity: Identity | None = None) -> bool:
+        """Would ``run(command)`` now be answered by a read already in flight
+        or finished within the window (here; another instance's is not
+        looked for)? A handler that could ask Slurm for less then knows
+        whether the whole is there for free."""
+        generation = await self.store.generation(self.writes)
+        key = (generation, tuple(command.argv()), identity.user if identity else None, command.stdin)
+        entry = self._recent.get(key)
+        if entry is None or entry[1].cancelled():
+            return False
+        stamp, future = entry
+        return not future.done() or time.monotonic() - stamp <= self.coalesce_seconds
+
     async def _shared(self, future: asyncio.Future) -> Result:
         """A read's result, shared by every request waiting for it; when the
         last of them is cancelled (its client has gone), so is the command."""

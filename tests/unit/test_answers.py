@@ -252,6 +252,23 @@ def test_one_job_is_picked_from_the_job_list_converted_once(slurm, monkeypatch):
     assert client.get(f"{API}/job/{job_id + 1000}", headers=headers("alice")).status_code != 200
 
 
+def test_one_job_alone_is_asked_of_squeue_unless_the_whole_list_is_fresh(slurm, tmp_path):
+    """At 10,000 jobs the whole list takes squeue 10 s, one job 0.04 s."""
+    set_jobs, client = slurm
+    set_jobs("one")
+    job_id = recorded("slurm-jobs.json")["jobs"][0]["job_id"]
+    alone = client.get(f"{API}/job/{job_id}", headers=headers("alice"))
+    assert alone.status_code == 200 and job_id_of(alone) == job_id
+    assert f"--jobs={job_id}" in (tmp_path / "squeue.argv").read_text().split("\n")
+    (tmp_path / "squeue.argv").unlink()
+    client.get(f"{API}/jobs/", headers=headers("alice"))
+    assert "--jobs" not in (tmp_path / "squeue.argv").read_text()
+    (tmp_path / "squeue.argv").unlink()
+    picked = client.get(f"{API}/job/{job_id}?flags=ALL", headers=headers("alice"))  # a key of its own
+    assert picked.status_code == 200 and job_id_of(picked) == job_id
+    assert not (tmp_path / "squeue.argv").exists()  # picked from the fresh list: no squeue at all
+
+
 def test_one_job_after_a_write_through_us_is_fresh(slurm):
     set_jobs, client = slurm
     set_jobs("before")
