@@ -224,6 +224,19 @@ async def test_answers_kept_are_bounded(monkeypatch):
     assert [key[0] for key in shared._entries] == ["u2", "u3"]  # the oldest went first
 
 
+async def test_the_newest_answer_is_kept_whatever_its_size(monkeypatch):
+    """A 10,000-job list is 78 MB: were it dropped for its size, no poll
+    could share it and each would write the whole list again."""
+    monkeypatch.setattr(answers, "MAX_BYTES", 10)
+    shared = Answers(SimpleNamespace(writes=0), seconds=60)
+    made, produce = counting_producer()
+    for user in ("u1", "u2", "u2"):
+        caller = _Caller(user)
+        await shared.serve(caller, lambda caller=caller: produce(caller))
+    assert [key[0] for key in shared._entries] == ["u2"]
+    assert made == ["u1", "u2"]  # u2's second read was sent the first one's answer
+
+
 @pytest.mark.parametrize("header, wanted", [
     ("gzip", True), ("br, gzip;q=0.5", True), ("*", True), ("gzip;q=0, *", False),
     ("identity", False), ("", False), ("x-gzip", True),
