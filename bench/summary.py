@@ -28,8 +28,7 @@ def main() -> int:
     lines = ["| Slurm, jobs | operation | clients | slurmrestpy req/s (p50 ms) | slurmrestd req/s (p50 ms) "
              "| ratio | RPC/req (ours / theirs) | peak RSS MB (ours / theirs) | load avg |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for path in sorted(RESULTS.glob("slurm-*-jobs.json"), key=lambda p: (p.name.split("-")[1],
-                                                                           int(p.name.split("-")[2]))):
+    for path in _runs():
         release, jobs = re.match(r"slurm-(.+)-(\d+)-jobs\.json", path.name).groups()
         data = json.loads(path.read_text())
         load = data.get("load_average") or []
@@ -42,8 +41,26 @@ def main() -> int:
             rss = " / ".join(f"{r['peak_rss_mb']:.0f}" if r and r["peak_rss_mb"] else "-" for r in (ours, theirs))
             lines.append(f"| {release}, {int(jobs):,} | {operation} | {clients} | {cell(ours)} | {cell(theirs)} "
                          f"| {ratio} | {rpc} | {rss} | {load_text} |")
+    lines += ["", "One read with nothing shared (median of 3), against the bare CLI command it runs:", "",
+              "| Slurm, jobs | operation | bare CLI s | slurmrestpy s (x CLI) | slurmrestd s (x CLI) |",
+              "| --- | --- | ---: | ---: | ---: |"]
+    for path in _runs():
+        release, jobs = re.match(r"slurm-(.+)-(\d+)-jobs\.json", path.name).groups()
+        data = json.loads(path.read_text())
+        single, cli = data.get("single") or {}, data.get("cli") or {}
+        for operation in ("jobs", "job"):
+            bare = (cli.get(operation) or [None, 0.0])[1]
+            if f"slurmrestpy {operation}" not in single or not bare:
+                continue
+            times = [single.get(f"{server} {operation}") for server in ("slurmrestpy", "slurmrestd")]
+            shown = [f"{t:.3f} ({t / bare:.2f}x)" if t is not None else "-" for t in times]
+            lines.append(f"| {release}, {int(jobs):,} | {operation} | {bare:.3f} | {shown[0]} | {shown[1]} |")
     print("\n".join(lines))
     return 0
+
+
+def _runs() -> list[Path]:
+    return sorted(RESULTS.glob("slurm-*-jobs.json"), key=lambda p: (p.name.split("-")[1], int(p.name.split("-")[2])))
 
 
 if __name__ == "__main__":
