@@ -52,8 +52,13 @@ VERSION = "v0.0.44"
 SCRIPT = "#!/bin/sh\nsleep 600\n"
 # Of each client's requests: polls, submissions, cancels of its own jobs.
 MIX = (("poll", 0.65), ("submit", 0.22), ("cancel", 0.13))
+# Accounting is read for the last few minutes only: sacct's default (since
+# midnight) lists every job of the soak, so its answer, and the RSS that
+# holds it, would grow with the run whatever the server does. The start is
+# on a minute, so that the clients of one minute share one answer.
 POLLS = ("/slurm/{v}/jobs/", "/slurm/{v}/job/{job}", "/slurm/{v}/ping/", "/slurm/{v}/nodes/",
-         "/slurm/{v}/partitions/", "/slurmdb/{v}/jobs/")
+         "/slurm/{v}/partitions/", "/slurmdb/{v}/jobs/?start_time={since}")
+ACCOUNTING_WINDOW = 300
 REQUEST_TIMEOUT = 120
 # Each client keeps at most this many jobs queued (it cancels one before
 # submitting more), so the queue, and with it every /jobs/ answer, stops
@@ -92,7 +97,9 @@ async def client(http: httpx.AsyncClient, headers: dict, tally: Tally, until: fl
                 path = rng.choice(POLLS)
                 if "{job}" in path and not mine:
                     path = POLLS[0]
-                response = await http.get(path.format(v=VERSION, job=mine[-1] if mine else 0), headers=headers)
+                since = int(time.time()) // 60 * 60 - ACCOUNTING_WINDOW
+                response = await http.get(path.format(v=VERSION, job=mine[-1] if mine else 0, since=since),
+                                          headers=headers)
             elif kind == "submit":
                 name = tally.next_name()
                 tally.submitted[name] = None
@@ -189,9 +196,16 @@ def report(args, tally: Tally, found: dict[str, set[int]], rss: list[tuple[float
         rss_line = f"not compared (the run was shorter than its {args.warmup:.0f} s warm-up)"
     flat = True
     if warm:
-        flat = max(warm) <= warm[0] * 1.10
-        rss_line = (f"{warm[0]:.0f} MiB after {args.warmup:.0f} s warm-up, {warm[-1]:.0f} MiB at the end, "
-                    f"at most {max(warm):.0f} MiB ({'flat' if flat else 'GREW'}: within 10% is flat)")
+        # A level, not a sample: RSS rises while a large answer is being
+        # made and falls back after, so one sample taken at such a moment
+        # says nothing about growth. The median of the first quarter after
+        # warm-up against that of the last quarter does.
+        quarter = max(1, len(warm) // 4)
+        first, last = statistics.median(warm[:quarter]), statistics.median(warm[-quarter:])
+        flat = last <= first * 1.10
+        rss_line = (f"median {first:.0f} MiB over the first quarter after {args.warmup:.0f} s warm-up, "
+                    f"{last:.0f} MiB over the last ({'flat' if flat else 'GREW'}: within 10% is flat); "
+                    f"samples {min(warm):.0f}-{max(warm):.0f} MiB")
     lines = [
         f"# Soak: {args.clients} clients for {seconds / 60:.1f} min, Slurm {release}", "",
         f"Run `{tally.run_id}`, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
