@@ -295,7 +295,8 @@ def single_reads(targets, operations, job_id, env, coalesce: float, times: int =
         for operation in operations:
             spent = []
             for _ in range(times):
-                settle(target)
+                for server in targets:
+                    settle(server)
                 time.sleep(coalesce + 0.5)
                 started = time.monotonic()
                 request = urllib.request.Request(target.url + target.path(operation, job_id), headers=headers)
@@ -313,7 +314,8 @@ def measure(targets, operations, clients_list, seconds, job_id, env, load: list[
         cell = max(seconds, CELL_PER_CLI * (cli or {}).get(operation, (None, 0.0))[1])
         for clients in clients_list:
             for target in targets:
-                settle(target)
+                for server in targets:  # the other one's leftovers would be measured too
+                    settle(server)
                 load.append(os.getloadavg()[0])
                 reset_peak(target.pid)
                 before = rpc_count(env)
