@@ -213,13 +213,20 @@ async def test_a_write_while_an_answer_is_made_keeps_it_from_those_waiting():
     assert made == ["alice", "alice"]  # the waiting read made its own answer
 
 
-async def test_answers_kept_are_bounded(monkeypatch):
-    monkeypatch.setattr(answers, "MAX_ANSWERS", 2)
+async def reads_in_turn(*users) -> tuple[Answers, list[str]]:
+    """One read of /jobs/ per user named, one after the other: the answers
+    kept, and the users whose read made its own."""
     shared = Answers(SimpleNamespace(writes=0), seconds=60)
     made, produce = counting_producer()
-    for user in ("u1", "u2", "u3"):
+    for user in users:
         caller = _Caller(user)
         await shared.serve(caller, lambda caller=caller: produce(caller))
+    return shared, made
+
+
+async def test_answers_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(answers, "MAX_ANSWERS", 2)
+    shared, _ = await reads_in_turn("u1", "u2", "u3")
     assert len(shared._entries) == 2
     assert [key[0] for key in shared._entries] == ["u2", "u3"]  # the oldest went first
 
@@ -228,11 +235,7 @@ async def test_the_newest_answer_is_kept_whatever_its_size(monkeypatch):
     """A 10,000-job list is 78 MB: were it dropped for its size, no poll
     could share it and each would write the whole list again."""
     monkeypatch.setattr(answers, "MAX_BYTES", 10)
-    shared = Answers(SimpleNamespace(writes=0), seconds=60)
-    made, produce = counting_producer()
-    for user in ("u1", "u2", "u2"):
-        caller = _Caller(user)
-        await shared.serve(caller, lambda caller=caller: produce(caller))
+    shared, made = await reads_in_turn("u1", "u2", "u2")
     assert [key[0] for key in shared._entries] == ["u2"]
     assert made == ["u1", "u2"]  # u2's second read was sent the first one's answer
 
