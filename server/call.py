@@ -50,6 +50,13 @@ class Call:
         return versions.nearest(self.operation.version, self.slurm.prints_anywhere)
 
     @property
+    def converts(self) -> bool:
+        """Is what the handler answers made into another version by
+        `respond`? If not, it is written as it is (jobs kept written may be
+        in it: server.joblist)."""
+        return self.requested_version != versions.INTERNAL
+
+    @property
     def slurm(self):
         return self.services.slurm
 
@@ -67,15 +74,18 @@ class Call:
         or finished within the window)? See Runner.shares."""
         return await self.services.runner.shares(command, self.identity)
 
-    async def run_converted(self, command: Command, key: tuple, convert: Callable[[Any], Any]) -> Any:
-        """``convert`` of what a read parses to, made once (in a thread) for
-        every request that shares the Slurm command: a job list is parsed and
-        converted once, then each request only picks and writes its part.
-        ``key`` names the conversion; what it returns must not be changed."""
+    async def run_converted(self, command: Command, key: tuple, convert: Callable[[Any], Any],
+                            parse: Callable[[Any], Any] | None = None) -> Any:
+        """``convert`` of what a read parses to (``parse``, else the
+        command's parse), made once (in a thread) for every request that
+        shares the Slurm command: a job list is parsed and converted once,
+        then each request only picks and writes its part. ``key`` names the
+        conversion; what it returns must not be changed."""
         result = await self._result(command)
+        parse = parse or command.parse
         made = result.derived.get(key)
         if made is None:
-            made = asyncio.ensure_future(asyncio.to_thread(collection_paused, lambda: convert(command.parse(result))))
+            made = asyncio.ensure_future(asyncio.to_thread(collection_paused, lambda: convert(parse(result))))
             result.derived[key] = made
         return await self._parsed(command, asyncio.shield(made))
 
@@ -146,7 +156,7 @@ class Call:
         )
 
     def respond(self, body: dict, status: int = 200):
-        if self.requested_version != versions.INTERNAL:
+        if self.converts:
             body = self.services.specs.as_version(self.operation, body, status, self.warn)
         document = envelope.envelope(body, meta=self._meta(), warnings=self.warnings)
         return envelope.render(document, status, request=self.request, config=self.services.config)

@@ -72,20 +72,26 @@ class JobIndex:
 
     listing: dict
     positions: dict[int, list[int]] = field(default_factory=dict)
+    # What is read of each job to pick it: the jobs themselves, or for jobs
+    # kept written (server.joblist) their summaries.
+    summaries: list = field(default_factory=list)
 
     @classmethod
-    def of(cls, listing: dict) -> JobIndex:
+    def of(cls, listing: dict, summaries: list | None = None) -> JobIndex:
+        summaries = listing.get("jobs", []) if summaries is None else summaries
         positions: dict[int, list[int]] = {}
-        for position, job in enumerate(listing.get("jobs", [])):
+        for position, job in enumerate(summaries):
             ids = {job.get("job_id"), _number(job.get("array_job_id")), _number(job.get("het_job_id"))}
             for job_id in ids - {None, 0}:
                 positions.setdefault(job_id, []).append(position)
-        return cls(listing, positions)
+        return cls(listing, positions, summaries)
 
     def select(self, selector: JobSelector) -> list[dict]:
-        """The records ``selector`` matches, in the list's order."""
+        """The records ``selector`` matches, in the list's order (parsed
+        again, if the list keeps them written)."""
         jobs = self.listing.get("jobs", [])
-        return [jobs[i] for i in self.positions.get(selector.job_id, ()) if selector.matches(jobs[i])]
+        pick = getattr(jobs, "parsed", jobs.__getitem__)
+        return [pick(i) for i in self.positions.get(selector.job_id, ()) if selector.matches(self.summaries[i])]
 
 
 def task_ids(expression: str) -> set[int]:

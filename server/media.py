@@ -20,6 +20,7 @@ import orjson
 import yaml
 from starlette.datastructures import Headers
 
+from server import joblist
 from server.accesslog import escaped
 from server.request_input import (DEFAULT_MAX_BODY_SIZE, InputRefused, check_target, parse_json,
                                   parse_yaml, read_body)
@@ -72,6 +73,7 @@ def response_type(headers) -> str | None:
 
 def render(document: dict, media: str = JSON, *, compact: bool = False) -> bytes:
     if media == YAML:
+        document = joblist.parsed_document(document)  # jobs kept written are JSON
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=True,
                               default_flow_style=None if compact else False).encode()
     try:  # orjson: several times faster than json, same output
@@ -80,6 +82,7 @@ def render(document: dict, media: str = JSON, *, compact: bool = False) -> bytes
         # The newline written by orjson: appending it would copy a 70 MB job list.
         return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # what orjson refuses (integers past 64 bits), json writes
+        document = joblist.parsed_document(document)
         if compact:
             return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()

@@ -41,6 +41,7 @@ import time
 from datetime import datetime
 
 from handlers.request_errors import bad_request, shown
+from server import joblist
 from server.convert import from_v0038, passthrough
 from server.jobid import JobIndex, JobSelector
 from server.slurm.command import SlurmError
@@ -56,8 +57,7 @@ SQUEUE_FLAG = {None: "ALL", "ALL": "ALL", "DETAIL": None, "LOCAL": "LOCAL",
 NODE_ONLY_FLAGS = ("MIXED", "FUTURE")
 
 # Job times that move when slurmctld changes a job.
-EVENT_TIMES = ("submit_time", "eligible_time", "accrue_time", "start_time", "end_time",
-               "suspend_time", "preempt_time", "resize_time", "last_sched_evaluation")
+EVENT_TIMES = joblist.EVENT_TIMES
 
 MAX_TIME = 2**63 - 1
 
@@ -69,12 +69,13 @@ async def get_jobs(call, update_time=None, flags=None):
     if since is not None and since >= now:
         call.warn(no_change_warning(since), "update_time")
         return call.respond({"jobs": [], "last_backfill": dict(UNSET), "last_update": dict(UNSET)})
-    listing = await read_jobs(call, squeue_flag)
-    if since is not None and not changed_since(listing["jobs"], since, _number(listing["last_update"]) or now):
+    index = await read_job_index(call, squeue_flag)
+    if since is not None and not changed_since(index.summaries, since,
+                                               _number(index.listing["last_update"]) or now):
         call.warn(f"update_time[{since}]={_time_text(since)} not applied: squeue cannot tell whether a job "
                   "changed since then (none shows a change in its times); every job is listed",
                   "update_time")
-    return call.respond(listing)
+    return call.respond(index.listing)
 
 
 async def get_job(call, job_id, update_time=None, flags=None):
@@ -89,27 +90,38 @@ async def get_job(call, job_id, update_time=None, flags=None):
     return call.respond(listing)
 
 
-async def read_jobs(call, squeue_flag: str | None = "ALL") -> dict:
-    """The job list in the requested version: printed by Slurm itself where it
-    can, else converted from what this Slurm prints. Shared by the requests
-    that share the squeue: not to be changed."""
-    return (await read_job_index(call, squeue_flag)).listing
-
-
 async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
-    """The job list with its index by job id, made once per squeue (the
-    first request's time of asking is the one a shared list carries)."""
+    """The job list in the requested version, with its index by job id:
+    printed by Slurm itself where it can, else converted from what this
+    Slurm prints; made once per squeue for the requests that share it (the
+    first request's time of asking is the one a shared list carries), and
+    not to be changed. Jobs sent as they are (no other version made of
+    them) are kept written (server.joblist)."""
     asked_at = int(time.time())
     if call.slurm.prints("squeue", call.version):
-        return await call.run_converted(SqueueJson(data_parser=call.version, flags=squeue_flag),
-                                        ("jobs", call.version), lambda printed: indexed(
-                                            passed_through(printed), asked_at))
+        return await read_printed(call, SqueueJson(data_parser=call.version, flags=squeue_flag), asked_at)
     if call.slurm.native_data_parser == "v0.0.38":
         select_type = cr_type(call.services.slurm_conf.get("SelectTypeParameters"))
-        return await call.run_converted(SqueueJson(flags=squeue_flag), ("jobs", "v0.0.38"), lambda printed: indexed(
+        command = SqueueJson(flags=squeue_flag)
+        if not call.converts:
+            def converted(record):
+                return from_v0038.job(record, cr_type=select_type)
+
+            # 22.05 prints no time of last backfill nor of last job change: see indexed.
+            return await call.run_converted(command, ("jobs", "v0.0.38", "written"), lambda parts: indexed_written(
+                {}, asked_at, *parts), parse=lambda result: command.parse_written(result, converted))
+        return await call.run_converted(command, ("jobs", "v0.0.38"), lambda printed: indexed(
             from_v0038.jobs_response(printed, cr_type=select_type, consume=True), asked_at))
     raise SlurmError(f"Slurm {call.slurm.release} prints no job list slurmrestpy can read",
                      source="squeue --json")
+
+
+async def read_printed(call, command: SqueueJson, asked_at: int) -> JobIndex:
+    if not call.converts:
+        return await call.run_converted(command, ("jobs", call.version, "written"), lambda parts: indexed_written(
+            listed(parts[0]), asked_at, *parts), parse=lambda result: command.parse_written(result, passthrough.without_nulls))
+    return await call.run_converted(command, ("jobs", call.version), lambda printed: indexed(
+        passed_through(printed), asked_at))
 
 
 async def read_one_job_index(call, selector: JobSelector, squeue_flag: str | None) -> JobIndex:
@@ -123,23 +135,34 @@ async def read_one_job_index(call, selector: JobSelector, squeue_flag: str | Non
     whole = SqueueJson(data_parser=call.version, flags=squeue_flag)
     if not call.slurm.prints("squeue", call.version) or await call.shares(whole):
         return await read_job_index(call, squeue_flag)
-    asked_at = int(time.time())
-    return await call.run_converted(
-        SqueueJson(data_parser=call.version, flags=squeue_flag, job_ids=[str(selector.job_id)]),
-        ("jobs", call.version), lambda printed: indexed(passed_through(printed), asked_at))
+    command = SqueueJson(data_parser=call.version, flags=squeue_flag, job_ids=[str(selector.job_id)])
+    return await read_printed(call, command, int(time.time()))
+
+
+def listed(printed: dict) -> dict:
+    """The properties of a printed job list that an answer carries."""
+    return {key: printed[key] for key in JOB_LIST_KEYS if key in printed}
 
 
 def passed_through(printed: dict) -> dict:
-    listing = {key: printed[key] for key in JOB_LIST_KEYS if key in printed}
+    listing = listed(printed)
     listing["jobs"] = [passthrough.without_nulls(job) for job in listing.get("jobs", [])]
     return listing
 
 
-def indexed(listing: dict, asked_at: int) -> JobIndex:
+def indexed_written(listing: dict, asked_at: int, _head, jobs: list, summaries: list) -> JobIndex:
+    """``listing`` with jobs kept written and their summaries, indexed."""
+    listing["jobs"] = jobs
+    return indexed(listing, asked_at, summaries)
+
+
+def indexed(listing: dict, asked_at: int, summaries: list | None = None) -> JobIndex:
+    """22.05 prints no time of last backfill nor of last job change: the
+    first is unset, the second the time the jobs were asked for."""
     listing.setdefault("last_backfill", dict(UNSET))
     if _number(listing.get("last_update")) is None:
         listing["last_update"] = {"set": True, "infinite": False, "number": asked_at}
-    return JobIndex.of(listing)
+    return JobIndex.of(listing, summaries)
 
 
 def squeue_flag_for(call, flags: str | None) -> str | None:
@@ -209,9 +232,10 @@ def cr_type(select_type_parameters: str | None) -> list[str] | None:
 
 
 def _number(struct) -> int | None:
+    """A no-value struct's number, or a plain one (a summary's)."""
     if isinstance(struct, dict) and struct.get("set") and not struct.get("infinite"):
         return struct.get("number")
-    return None
+    return struct if isinstance(struct, int) and not isinstance(struct, bool) else None
 
 
 def _time_text(seconds: int) -> str:

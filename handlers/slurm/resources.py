@@ -10,7 +10,7 @@ heterogeneous component (123+1); a plain id is the record of that id. A job
 that holds no resources (pending, or ended) is answered as slurmrestd
 answers it: "Job is not running" (status 500)."""
 
-from handlers.slurm.jobs import read_jobs
+from handlers.slurm.jobs import read_job_index
 from server.convert import resources
 from server.jobid import JobSelector
 from server.slurm.command import SlurmError
@@ -20,8 +20,8 @@ from server.slurm.errno import by_name
 
 async def get_resources(call, job_id):
     selector = JobSelector.parse(job_id)
-    listing = await read_jobs(call, "ALL")
-    job = _the_job(listing["jobs"], selector)
+    index = await read_job_index(call, "ALL")
+    job = _the_job(index.select(selector), selector)
     if job is None:
         known = by_name("ESLURM_INVALID_JOB_ID")
         raise SlurmError(f"Unable to query JobId={job_id}", number=known.number if known else None,
@@ -40,8 +40,8 @@ async def get_resources(call, job_id):
     return call.respond({"nodes": resources.layout(job, layouts)})
 
 
-def _the_job(jobs: list[dict], selector: JobSelector) -> dict | None:
-    candidates = [job for job in jobs if selector.matches(job)]
+def _the_job(candidates: list[dict], selector: JobSelector) -> dict | None:
+    """Of the records ``selector`` matches, the one a plain id names."""
     if selector.array_task is None and selector.het_offset is None:
         exact = [job for job in candidates if job.get("job_id") == selector.job_id]
         candidates = exact or candidates

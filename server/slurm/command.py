@@ -125,8 +125,14 @@ class Command:
         try:
             document = orjson.loads(result.stdout)
         except ValueError as error:
-            raise SlurmError(f"{description}: unreadable JSON from {result.argv[0]}: {error}",
-                             source=self.source()) from None
+            raise self.unreadable(result, description, error) from None
+        return self.checked(document, description, harmless=harmless)
+
+    def unreadable(self, result, description: str, error: Exception) -> SlurmError:
+        return SlurmError(f"{description}: unreadable JSON from {result.argv[0]}: {error}", source=self.source())
+
+    def checked(self, document, description: str, *, harmless: tuple[int, ...] = ()):
+        """``document`` unless its `errors` report a failure (see json_output)."""
         errors = document.get("errors") if isinstance(document, dict) else None
         for entry in errors if isinstance(errors, list) else ():
             if isinstance(entry, dict) and reported_number(entry) not in harmless:

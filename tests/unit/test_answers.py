@@ -256,8 +256,8 @@ def test_one_job_is_picked_from_the_job_list_converted_once(slurm, monkeypatch):
     from handlers.slurm import jobs
 
     conversions = []
-    convert = jobs.passed_through
-    monkeypatch.setattr(jobs, "passed_through", lambda printed: conversions.append(1) or convert(printed))
+    index = jobs.indexed
+    monkeypatch.setattr(jobs, "indexed", lambda *args: conversions.append(1) or index(*args))
     set_jobs, client = slurm
     set_jobs("listed")
     listed = client.get(f"{API}/jobs/", headers=headers("alice"))

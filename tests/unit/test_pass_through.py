@@ -17,10 +17,15 @@ JOB_FILES = sorted(p.name for p in RECORDED.glob("slurm-job-*.json")
                    if recorded(p.name)["jobs"])
 
 
-def test_job_list_passes_through(fake_slurm):
+# Slurm's own layout (cut a job at a time, server/joblist.py) and another (parsed whole).
+LAYOUTS = {"pretty": lambda doc: json.dumps(doc, indent=2), "one line": json.dumps}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_job_list_passes_through(fake_slurm, layout):
     folder, client = fake_slurm
     original = recorded("slurm-jobs.json")
-    (folder / "squeue.json").write_text(json.dumps(original))
+    (folder / "squeue.json").write_text(LAYOUTS[layout](original))
     response = client.get(f"{API}/jobs/", headers=headers())
     assert response.status_code == 200, response.text
     body = response.json()
@@ -36,11 +41,12 @@ def test_job_list_passes_through(fake_slurm):
     validate_response(reference_as_meant("v0.0.44"), "get", f"{API}/jobs/", body)
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("name", JOB_FILES)
-def test_each_recorded_job_passes_through(fake_slurm, name):
+def test_each_recorded_job_passes_through(fake_slurm, name, layout):
     folder, client = fake_slurm
     original = recorded(name)
-    (folder / "squeue.json").write_text(json.dumps(original))
+    (folder / "squeue.json").write_text(LAYOUTS[layout](original))
     job = original["jobs"][0]
     response = client.get(f"{API}/job/{job['job_id']}", headers=headers())
     assert response.status_code == 200, response.text

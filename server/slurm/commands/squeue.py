@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server import joblist
 from server.slurm.command import Command
 from server.slurm.errno import from_message
 
@@ -45,6 +46,27 @@ class SqueueJson(Command):
         if one_unknown_job(result, self.job_ids):
             return {"jobs": []}
         return self.json_output(result, "Unable to query jobs")
+
+    def parse_written(self, result, keep) -> tuple[dict, list, list]:
+        """What parse returns, but for its jobs, which come apart (kept as
+        ``keep`` makes them, written: server.joblist), with their summaries.
+        Slurm's pretty output is parsed a job at a time: 10,000 jobs are
+        never held parsed together."""
+        if one_unknown_job(result, self.job_ids):
+            return {"jobs": []}, [], []
+        if not result.ok:
+            raise self.failure(result, "Unable to query jobs")
+        parts = joblist.split(result.stdout, "jobs")
+        if parts is not None:
+            head, jobs = parts
+            self.checked(head, "Unable to query jobs")
+            try:
+                return head, *joblist.written_list(jobs, keep)
+            except ValueError:
+                pass  # laid out otherwise than it looked: parsed whole
+        document = self.parse(result)
+        jobs = document.pop("jobs", None)
+        return document, *joblist.written_list(joblist.drained(jobs if isinstance(jobs, list) else []), keep)
 
 
 def one_unknown_job(result, job_ids: list[str]) -> bool:
