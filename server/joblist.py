@@ -77,13 +77,13 @@ def parsed_document(value):
     return value
 
 
-def split(text: str | bytes, key: str) -> tuple[dict, Iterator[dict]] | None:
+def split(text: str | bytes | bytearray, key: str) -> tuple[dict, Iterator[dict]] | None:
     """The document ``text`` without the objects of its top-level array
     ``key`` (left empty), and those objects, parsed one at a time as they
     are taken; None when ``text`` is not laid out as Slurm's pretty JSON.
     Taking them raises ValueError where a piece is not one object."""
     marks = (_OPENING.format(key), _CLOSING, _EDGE)
-    if isinstance(text, bytes):
+    if not isinstance(text, str):
         marks = tuple(mark.encode() for mark in marks)
     opening, closing, edge = marks
     start = text.find(opening)
@@ -104,7 +104,7 @@ def split(text: str | bytes, key: str) -> tuple[dict, Iterator[dict]] | None:
 def _objects(text, position: int, end: int, edge) -> Iterator[dict]:
     """The objects from ``position`` to ``end``, cut at each edge: each
     piece must parse as one object, so the pieces are the objects."""
-    view = memoryview(text) if isinstance(text, bytes) else text  # bytes: no copy of each piece
+    view = text if isinstance(text, str) else memoryview(text)  # bytes: no copy of each piece
     while position < end:
         cut = text.find(edge, position, end)
         stop = cut + 6 if cut >= 0 else end  # an object ends at the "}" of the edge after it

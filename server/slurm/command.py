@@ -123,7 +123,7 @@ class Command:
         if not result.ok:
             raise self.failure(result, description)
         try:
-            document = orjson.loads(result.stdout)
+            document = loads(result)
         except ValueError as error:
             raise self.unreadable(result, description, error) from None
         return self.checked(document, description, harmless=harmless)
@@ -149,6 +149,18 @@ class Command:
                            source=entry.get("source") or self.source())
         error.cause_unknown = not known
         return error
+
+
+def loads(result):
+    """What a command's JSON output parses to: read from its bytes, or, where
+    they are not UTF-8 (a job name Slurm copied as it was given), from its
+    text with the bad bytes replaced, as any other output is read."""
+    try:
+        return orjson.loads(result.output)
+    except ValueError:
+        if isinstance(result.output, str):
+            raise
+    return orjson.loads(result.stdout)
 
 
 def reported_number(entry: dict) -> int | None:

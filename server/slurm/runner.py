@@ -49,7 +49,9 @@ class Identity:
 class Result:
     argv: tuple[str, ...]
     returncode: int
-    stdout: str
+    # As read: a JSON reader parses the bytes (a 10,000-job list is 80 MB,
+    # and decoding it would hold it twice); `stdout` is its text.
+    output: bytes | bytearray | str
     stderr: str
     seconds: float
     interrupted: bool = False  # stopped with SIGINT at its interrupt_grace
@@ -57,6 +59,11 @@ class Result:
     # What requests made of this output, made once for all the reads that
     # share the command (server.call.Call.run_converted).
     derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def stdout(self) -> str:
+        output = self.output
+        return output if isinstance(output, str) else output.decode("utf-8", "replace")
 
     @property
     def ok(self) -> bool:
@@ -357,7 +364,7 @@ class Runner:
                 for feeder in feeders:
                     await asyncio.wait([feeder])
             seconds = time.monotonic() - started
-        result = Result(argv, process.returncode, stdout.decode("utf-8", "replace"),
+        result = Result(argv, process.returncode, stdout,
                         stderr.decode("utf-8", "replace"), seconds, interrupted, started)
         self._finished(program, seconds, result.ok)
         log.debug("%s -> %d in %.3fs", " ".join(argv), result.returncode, seconds)
@@ -398,7 +405,7 @@ class Runner:
             self._user_slots[identity.user] = asyncio.Semaphore(self._per_user)
         return self._user_slots[identity.user]
 
-    async def _talk(self, process, stdin: bytes | None, argv: tuple[str, ...]) -> tuple[bytes, bytes]:
+    async def _talk(self, process, stdin: bytes | None, argv: tuple[str, ...]) -> tuple[bytearray, bytearray]:
         """communicate(), reading no more than max_output of each stream."""
         async def feed():
             if stdin is None:
@@ -411,14 +418,14 @@ class Runner:
             finally:
                 process.stdin.close()
 
-        async def collect(stream) -> bytes:
-            chunks, size = [], 0
+        async def collect(stream) -> bytearray:
+            # Grown in place: chunks joined at the end would hold the output twice.
+            output = bytearray()
             while chunk := await stream.read(65536):
-                size += len(chunk)
-                if size > self.max_output:
+                if len(output) + len(chunk) > self.max_output:
                     raise CommandOutputTooLarge(argv, self.max_output)
-                chunks.append(chunk)
-            return b"".join(chunks)
+                output += chunk
+            return output
 
         parts = [asyncio.ensure_future(part) for part in
                  (feed(), collect(process.stdout), collect(process.stderr))]

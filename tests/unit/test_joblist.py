@@ -122,3 +122,18 @@ def test_an_empty_list_on_one_line_takes_nothing_of_what_follows():
     must not be taken for the list's."""
     text = json.dumps({"jobs": [], "errors": [{"error_number": 1}]}, indent=2)
     assert joblist.split(text, "jobs") is None
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray])
+def test_jobs_are_read_from_the_bytes_as_read_and_from_the_text_where_they_are_not_utf8(kind):
+    """The runner keeps a command's output as read (a bytearray): decoding
+    10,000 jobs would hold them twice. A name Slurm copied as given may not
+    be UTF-8: read then as any other output, the bad bytes replaced."""
+    text = PRETTY_25_11.read_text()
+    name = json.loads(text)["jobs"][0]["name"]
+    for raw, expected in ((text.encode(), name), (text.encode().replace(f'"{name}"'.encode(), b'"bad\xff"', 1),
+                                                  "bad\ufffd")):
+        result = Result(("squeue", "--json=v0.0.44"), 0, kind(raw), "", 0.1)
+        _, written, _ = SqueueJson(data_parser="v0.0.44").parse_written(result, passthrough.without_nulls)
+        assert written.parsed(0)["name"] == expected
+        assert SqueueJson(data_parser="v0.0.44").parse(result)["jobs"][0]["name"] == expected

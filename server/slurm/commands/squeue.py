@@ -56,7 +56,7 @@ class SqueueJson(Command):
             return {"jobs": []}, [], []
         if not result.ok:
             raise self.failure(result, "Unable to query jobs")
-        parts = joblist.split(result.stdout, "jobs")
+        parts = joblist.split(result.output, "jobs")
         if parts is not None:
             head, jobs = parts
             self.checked(head, "Unable to query jobs")
