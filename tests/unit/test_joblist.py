@@ -89,6 +89,9 @@ def test_every_writer_sends_the_same_jobs():
     expected = {"jobs": [passthrough.without_nulls(job) for job in whole["jobs"]], "n": 1}
     document = {"jobs": written, "n": 1}
     assert orjson.loads(media.render(document)) == expected
+    # The README's deliberate difference: pretty, but each job compact on a line of its own.
+    lines = media.render(document).split(b"\n")
+    assert sum(line.startswith(b'    {"account":') for line in lines) == len(expected["jobs"])
     assert orjson.loads(media.render(document, compact=True)) == expected
     assert yaml.safe_load(media.render(document, media.YAML)) == expected
     # What orjson refuses is written by json, the written jobs parsed again.
