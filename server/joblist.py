@@ -80,39 +80,85 @@ def parsed_document(value):
 def split(text: str | bytes | bytearray, key: str) -> tuple[dict, Iterator[dict]] | None:
     """The document ``text`` without the objects of its top-level array
     ``key`` (left empty), and those objects, parsed one at a time as they
-    are taken; None when ``text`` is not laid out as Slurm's pretty JSON.
-    Taking them raises ValueError where a piece is not one object."""
-    marks = (_OPENING.format(key), _CLOSING, _EDGE)
-    if not isinstance(text, str):
-        marks = tuple(mark.encode() for mark in marks)
-    opening, closing, edge = marks
-    start = text.find(opening)
-    first = start + len(opening)
-    end = text.find(closing, first) if start >= 0 else -1
-    # Empty, or objects from the line after the opening to the closing.
-    if end < 0 or (end > first and (text[first:first + 6] != edge[-6:] or text[end - 1:end] != edge[5:6])):
+    are taken; None when ``text`` is laid out neither as Slurm's pretty JSON
+    nor as its compact JSON (SLURM_JSON=compact). Taking them raises
+    ValueError where a piece is not one object."""
+    found = _pretty(text, key) or _compact(text, key)
+    if found is None:
         return None
+    first, end, edge = found
     try:
         head = orjson.loads(text[:first] + text[end:])
     except ValueError:
         return None
     if not isinstance(head, dict) or head.get(key) != []:
         return None
-    return head, _objects(text, first + 5, end, edge)
+    return head, _objects(text, first, end, edge)
+
+
+def _marks(text, *marks):
+    return marks if isinstance(text, str) else tuple(mark.encode() for mark in marks)
+
+
+def _pretty(text, key: str) -> tuple[int, int, str | bytes] | None:
+    """Where the objects of a pretty array are: from the line after its
+    opening to its closing, each edge "}" and "{" at the second level."""
+    opening, closing, edge = _marks(text, _OPENING.format(key), _CLOSING, _EDGE)
+    start = text.find(opening)
+    first = start + len(opening)
+    end = text.find(closing, first) if start >= 0 else -1
+    if end < 0 or (end > first and (text[first:first + 6] != edge[-6:] or text[end - 1:end] != edge[5:6])):
+        return None
+    return first, end, edge
+
+
+def _compact(text, key: str) -> tuple[int, int, str | bytes] | None:
+    """Where the objects of a compact array are: each begins with the first
+    object's first key (every job does: Slurm writes fields in one order),
+    so an edge is "},{" and that key; the last ends at the first "}]" after
+    it where it parses."""
+    opening, begins, key_ends, between, closing = _marks(text, f'"{key}":[', '{"', '":', "},", "}]")
+    start = text.find(opening)
+    if start < 0:
+        return None
+    first = start + len(opening)
+    if text[first:first + 1] == closing[1:]:  # empty
+        return first, first, between + begins
+    name_end = text.find(key_ends, first + 2) if text[first:first + 2] == begins else -1
+    if name_end < 0:
+        return None
+    edge = between + text[first:name_end + 2]  # },{"account":
+    last = text.rfind(edge, first)
+    last = first if last < 0 else last + len(between)
+    end = text.find(closing, last)
+    for _ in range(64):  # the few arrays of objects in a job end so too
+        if end < 0:
+            return None
+        try:
+            if isinstance(orjson.loads(text[last:end + 1]), dict):
+                return first, end + 1, edge
+        except ValueError:
+            pass
+        end = text.find(closing, end + 1)
+    return None
 
 
 def _objects(text, position: int, end: int, edge) -> Iterator[dict]:
     """The objects from ``position`` to ``end``, cut at each edge: each
     piece must parse as one object, so the pieces are the objects."""
     view = text if isinstance(text, str) else memoryview(text)  # bytes: no copy of each piece
-    while position < end:
+    close, opening = _marks(text, "}", "{")
+    # An object ends at the edge's "}"; the next begins at its "{".
+    to_close, to_next = edge.find(close), edge.find(opening, edge.find(close))
+    position = text.find(opening, position, end)
+    while 0 <= position < end:
         cut = text.find(edge, position, end)
-        stop = cut + 6 if cut >= 0 else end  # an object ends at the "}" of the edge after it
+        stop = cut + to_close + 1 if cut >= 0 else end
         item = orjson.loads(view[position:stop])
         if not isinstance(item, dict):
             raise ValueError("a piece of the list is not one object")
         yield item
-        position = cut + len(edge) - 1 if cut >= 0 else end
+        position = cut + to_next if cut >= 0 else end
 
 
 def written_list(jobs: Iterable[dict], keep=lambda job: job) -> tuple[WrittenJobs, list[dict]]:

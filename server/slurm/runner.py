@@ -190,6 +190,9 @@ class Runner:
         self._waiters: dict[asyncio.Future, int] = {}
         self._base_env = {k: os.environ[k] for k in PASSED_ENVIRONMENT if k in os.environ}
         self._base_env.setdefault("PATH", "/usr/bin:/bin")
+        # JSON without indentation: 10,000 jobs are 50 MB so, not 83, to
+        # read and hold (server/joblist.py cuts either layout).
+        self._base_env["SLURM_JSON"] = "compact"
         self._base_env.setdefault("LANG", "C.UTF-8")
         if slurm_conf:
             self._base_env["SLURM_CONF"] = slurm_conf

@@ -36,6 +36,23 @@ def test_slurms_own_layout_is_cut_into_its_jobs(path, kind):
     assert head == {**whole, "jobs": []}
 
 
+@pytest.mark.parametrize("path", [PRETTY_25_11, PRETTY_22_05], ids=["25.11", "22.05"])
+@pytest.mark.parametrize("kind", [str, bytes, bytearray])
+def test_slurms_compact_layout_is_cut_into_its_jobs(path, kind):
+    """SLURM_JSON=compact, as the runner asks."""
+    whole = json.loads(path.read_text())
+    for jobs in (whole["jobs"], whole["jobs"][:1], []):
+        text = json.dumps({**whole, "jobs": jobs}, separators=(",", ":"))
+        head, cut = joblist.split(text if kind is str else kind(text.encode()), "jobs")
+        assert list(cut) == jobs
+        assert head == {**whole, "jobs": []}
+
+
+def test_a_compact_list_whose_jobs_begin_otherwise_is_not_taken_for_one():
+    text = json.dumps({"jobs": [{"a": 1}, {"b": 2}], "n": 1}, separators=(",", ":"))
+    assert joblist.split(text, "jobs") is None  # {"a":1},{"b":2} is not one object
+
+
 def test_another_layout_is_not_cut():
     whole = json.loads(PRETTY_25_11.read_text())
     assert joblist.split(json.dumps(whole), "jobs") is None
@@ -56,7 +73,7 @@ def test_an_empty_list_as_slurm_prints_it():
     assert head == {"jobs": [], "errors": []} and list(jobs) == []
 
 
-@pytest.mark.parametrize("layout", ["pretty", "one line", "mixed"])
+@pytest.mark.parametrize("layout", ["pretty", "compact", "one line", "mixed"])
 def test_written_jobs_are_the_jobs_whatever_the_layout(layout):
     whole = json.loads(PRETTY_25_11.read_text())
     if layout == "mixed":  # Slurm's layout but for a piece that does not parse alone
@@ -64,7 +81,8 @@ def test_written_jobs_are_the_jobs_whatever_the_layout(layout):
         text = text.replace('\n  "jobs": [\n    {', '\n  "jobs": [\n    {"x": {"y": 1}},\n    {', 1)
         whole["jobs"].insert(0, {"x": {"y": 1}})
     else:
-        text = PRETTY_25_11.read_text() if layout == "pretty" else json.dumps(whole)
+        text = {"pretty": PRETTY_25_11.read_text(), "compact": json.dumps(whole, separators=(",", ":")),
+                "one line": json.dumps(whole)}[layout]
     head, written, summaries = SqueueJson(data_parser="v0.0.44").parse_written(result_of(text),
                                                                                 passthrough.without_nulls)
     expected = [passthrough.without_nulls(job) for job in whole["jobs"]]

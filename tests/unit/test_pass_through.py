@@ -18,7 +18,8 @@ JOB_FILES = sorted(p.name for p in RECORDED.glob("slurm-job-*.json")
 
 
 # Slurm's own layout (cut a job at a time, server/joblist.py) and another (parsed whole).
-LAYOUTS = {"pretty": lambda doc: json.dumps(doc, indent=2), "one line": json.dumps}
+LAYOUTS = {"pretty": lambda doc: json.dumps(doc, indent=2),
+           "compact": lambda doc: json.dumps(doc, separators=(",", ":")), "one line": json.dumps}
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

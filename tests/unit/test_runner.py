@@ -46,6 +46,7 @@ async def test_environment_is_clean_and_carries_the_callers_token(monkeypatch):
     env = dict(line.split("=", 1) for line in result.stdout.splitlines())
     assert env["SLURM_JWT"] == "the-token"
     assert env["SLURM_CONF"] == "/some/slurm.conf"
+    assert env["SLURM_JSON"] == "compact"  # see server/joblist.py
     assert "SLURMRESTPY_SECRET_OF_THE_SERVER" not in env
     anonymous = await runner.run(Argv("env"))
     assert "SLURM_JWT" not in anonymous.stdout
