@@ -8,11 +8,12 @@ beside each job as a small summary. Jobs are written compact, one a line
 in a pretty answer; a job picked out of the list (GET /job/{id}) is
 parsed again and written like the rest of its answer.
 
-Slurm's pretty output lays the jobs of `"jobs": [` out at a fixed
-indentation, so the list is cut at its jobs' boundaries and each job is
-parsed alone: the whole list is never held parsed. Every piece must parse
-to one object, which proves the cut (a cut anywhere else leaves a bracket
-open); output laid out otherwise is parsed whole."""
+The list is cut at its jobs' boundaries, and each job parsed alone: the
+whole list is never held parsed. Slurm's pretty output (22.05's) lays its
+jobs out at a fixed indentation; in its compact output (SLURM_JSON=compact,
+which the runner asks for) every job begins with the same first key. Every
+piece must parse to one object, which proves the cut (a cut anywhere else
+leaves a bracket open); output laid out otherwise is parsed whole."""
 
 from __future__ import annotations
 

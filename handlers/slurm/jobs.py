@@ -108,8 +108,9 @@ async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
                 return from_v0038.job(record, cr_type=select_type)
 
             # 22.05 prints no time of last backfill nor of last job change: see indexed.
-            return await call.run_converted(command, ("jobs", "v0.0.38", "written"), lambda parts: indexed_written(
-                {}, asked_at, *parts), parse=lambda result: command.parse_written(result, converted))
+            return await call.run_converted(
+                command, ("jobs", "v0.0.38", "written"), lambda parts: indexed_written({}, asked_at, *parts),
+                parse=lambda result: command.parse_written(result, converted))
         return await call.run_converted(command, ("jobs", "v0.0.38"), lambda printed: indexed(
             from_v0038.jobs_response(printed, cr_type=select_type, consume=True), asked_at))
     raise SlurmError(f"Slurm {call.slurm.release} prints no job list slurmrestpy can read",
@@ -117,9 +118,12 @@ async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
 
 
 async def read_printed(call, command: SqueueJson, asked_at: int) -> JobIndex:
+    """A list the Slurm printed in the version the handler works in."""
     if not call.converts:
-        return await call.run_converted(command, ("jobs", call.version, "written"), lambda parts: indexed_written(
-            listed(parts[0]), asked_at, *parts), parse=lambda result: command.parse_written(result, passthrough.without_nulls))
+        return await call.run_converted(
+            command, ("jobs", call.version, "written"),
+            lambda parts: indexed_written(listed(parts[0]), asked_at, *parts),
+            parse=lambda result: command.parse_written(result, passthrough.without_nulls))
     return await call.run_converted(command, ("jobs", call.version), lambda printed: indexed(
         passed_through(printed), asked_at))
 
