@@ -50,8 +50,8 @@ class SqueueJson(Command):
     def parse_written(self, result, keep) -> tuple[dict, list, list]:
         """What parse returns, but for its jobs, which come apart (kept as
         ``keep`` makes them, written: server.joblist), with their summaries.
-        Slurm's pretty output is parsed a job at a time: 10,000 jobs are
-        never held parsed together."""
+        Slurm's output (compact or pretty) is parsed a job at a time: 10,000
+        jobs are never held parsed together."""
         if one_unknown_job(result, self.job_ids):
             return {"jobs": []}, [], []
         if not result.ok:
