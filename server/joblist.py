@@ -13,11 +13,18 @@ whole list is never held parsed. Slurm's pretty output (22.05's) lays its
 jobs out at a fixed indentation; in its compact output (SLURM_JSON=compact,
 which the runner asks for) every job begins with the same first key. Every
 piece must parse to one object, which proves the cut (a cut anywhere else
-leaves a bracket open); output laid out otherwise is parsed whole."""
+leaves a bracket open); output laid out otherwise is parsed whole.
+
+A job Slurm prints the same way as in the last list (JobWriter) is taken
+as it was written then: a queue mostly unchanged from one poll to the next
+is neither parsed, converted nor written again."""
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+import hashlib
+import threading
+from collections import OrderedDict
+from typing import Callable, Iterable, Iterator
 
 import orjson
 
@@ -78,12 +85,12 @@ def parsed_document(value):
     return value
 
 
-def split(text: str | bytes | bytearray, key: str) -> tuple[dict, Iterator[dict]] | None:
+def split(text: str | bytes | bytearray, key: str) -> tuple[dict, Iterator] | None:
     """The document ``text`` without the objects of its top-level array
-    ``key`` (left empty), and those objects, parsed one at a time as they
-    are taken; None when ``text`` is laid out neither as Slurm's pretty JSON
-    nor as its compact JSON (SLURM_JSON=compact). Taking them raises
-    ValueError where a piece is not one object."""
+    ``key`` (left empty), and the text of each of those objects, cut as
+    they are taken (``one_object`` parses one); None when ``text`` is laid
+    out neither as Slurm's pretty JSON nor as its compact JSON
+    (SLURM_JSON=compact)."""
     found = _pretty(text, key) or _compact(text, key)
     if found is None:
         return None
@@ -144,10 +151,11 @@ def _compact(text, key: str) -> tuple[int, int, str | bytes] | None:
     return None
 
 
-def _objects(text, position: int, end: int, edge) -> Iterator[dict]:
-    """The objects from ``position`` to ``end``, cut at each edge: each
-    piece must parse as one object, so the pieces are the objects."""
-    view = text if isinstance(text, str) else memoryview(text)  # bytes: no copy of each piece
+def _objects(text, position: int, end: int, edge) -> Iterator:
+    """The text of each object from ``position`` to ``end``, cut at each
+    edge (memoryviews of bytes: no copy of each piece). Only if each piece
+    parses as one object are the pieces the objects (``one_object``)."""
+    view = text if isinstance(text, str) else memoryview(text)
     close, opening = _marks(text, "}", "{")
     # An object ends at the edge's "}"; the next begins at its "{".
     to_close, to_next = edge.find(close), edge.find(opening, edge.find(close))
@@ -155,22 +163,90 @@ def _objects(text, position: int, end: int, edge) -> Iterator[dict]:
     while 0 <= position < end:
         cut = text.find(edge, position, end)
         stop = cut + to_close + 1 if cut >= 0 else end
-        item = orjson.loads(view[position:stop])
-        if not isinstance(item, dict):
-            raise ValueError("a piece of the list is not one object")
-        yield item
+        yield view[position:stop]
         position = cut + to_next if cut >= 0 else end
 
 
-def written_list(jobs: Iterable[dict], keep=lambda job: job) -> tuple[WrittenJobs, list[dict]]:
-    """Jobs written one by one (``keep`` makes each into what is sent), and
-    their summaries."""
-    texts, summaries = [], []
-    for job in jobs:
-        job = keep(job)
-        texts.append(written(job))
-        summaries.append(summary(job))
-    return WrittenJobs(texts), summaries
+def one_object(piece) -> dict:
+    """A piece of a cut list, parsed: ValueError unless it is one object,
+    which proves the cut."""
+    item = orjson.loads(piece)
+    if not isinstance(item, dict):
+        raise ValueError("a piece of the list is not one object")
+    return item
+
+
+class JobWriter:
+    """Makes each job Slurm printed into what is sent (``keep``), written,
+    with its summary, and remembers what each job became by a digest of the
+    text Slurm printed for it: a job printed the same way again (most of a
+    queue from one poll to the next) is neither parsed, kept nor written
+    again. The same text always becomes the same job, whoever's list it is
+    in, and a caller is only ever given what its own squeue printed.
+
+    What is remembered is bounded by the longest list written (and
+    ``SLACK`` more), oldest first out: jobs that left the queue make room
+    for new ones, and a poll's memory holds the same bytes its answer
+    does. Lists are written in threads: the memory is locked."""
+
+    SLACK = 1.1
+
+    def __init__(self, keep: Callable[[dict], dict] = lambda job: job):
+        self.keep = keep
+        self._known: OrderedDict[bytes, tuple[bytes, dict]] = OrderedDict()
+        self._room = 0
+        self._lock = threading.Lock()
+
+    def written_pieces(self, pieces: Iterable) -> tuple[WrittenJobs, list[dict]]:
+        """Jobs from the text of each (``split``): ValueError where a piece
+        is not one object."""
+        texts, summaries = [], []
+        for piece in pieces:
+            digest = hashlib.blake2b(piece.encode() if isinstance(piece, str) else piece,
+                                     digest_size=16).digest()
+            with self._lock:
+                known = self._known.get(digest)
+                if known is not None:
+                    self._known.move_to_end(digest)
+            if known is None:
+                known = self._made(one_object(piece))
+                with self._lock:
+                    self._known[digest] = known
+            texts.append(known[0])
+            summaries.append(known[1])
+        with self._lock:
+            self._room = max(self._room, int(len(texts) * self.SLACK))
+            while len(self._known) > self._room:
+                self._known.popitem(last=False)
+        return WrittenJobs(texts), summaries
+
+    def written_jobs(self, jobs: Iterable[dict]) -> tuple[WrittenJobs, list[dict]]:
+        """Jobs already parsed (a list laid out otherwise than Slurm does)."""
+        made = [self._made(job) for job in jobs]
+        return WrittenJobs([text for text, _ in made]), [summary for _, summary in made]
+
+    def _made(self, job: dict) -> tuple[bytes, dict]:
+        job = self.keep(job)
+        return written(job), summary(job)
+
+
+class JobWriters:
+    """The server's JobWriter for each way jobs are made (a version, what
+    its conversion depends on), made when first asked for; a few at most,
+    but bounded all the same."""
+
+    LIMIT = 16
+
+    def __init__(self):
+        self._writers: dict[tuple, JobWriter] = {}
+
+    def get(self, key: tuple, keep: Callable[[dict], dict]) -> JobWriter:
+        writer = self._writers.get(key)
+        if writer is None:
+            if len(self._writers) >= self.LIMIT:
+                self._writers.clear()
+            writer = self._writers[key] = JobWriter(keep)
+        return writer
 
 
 def drained(items: list) -> Iterator:

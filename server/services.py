@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from server.joblist import JobWriters
 
 if TYPE_CHECKING:
     from server.answers import Answers
@@ -25,6 +27,8 @@ class Services:
     verifier: JwtVerifier | None
     specs: Specs
     answers: Answers
+    # What each job became, remembered from one list to the next (server.joblist).
+    job_writers: JobWriters = field(default_factory=JobWriters)
 
 
 def services_of(request) -> Services:

@@ -107,10 +107,12 @@ async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
             def converted(record):
                 return from_v0038.job(record, cr_type=select_type)
 
+            writer = call.services.job_writers.get(
+                ("v0.0.38", None if select_type is None else tuple(select_type)), converted)
             # 22.05 prints no time of last backfill nor of last job change: see indexed.
             return await call.run_converted(
                 command, ("jobs", "v0.0.38", "written"), lambda parts: indexed_written({}, asked_at, *parts),
-                parse=lambda result: command.parse_written(result, converted))
+                parse=lambda result: command.parse_written(result, writer))
         return await call.run_converted(command, ("jobs", "v0.0.38"), lambda printed: indexed(
             from_v0038.jobs_response(printed, cr_type=select_type, consume=True), asked_at))
     raise SlurmError(f"Slurm {call.slurm.release} prints no job list slurmrestpy can read",
@@ -123,7 +125,8 @@ async def read_printed(call, command: SqueueJson, asked_at: int) -> JobIndex:
         return await call.run_converted(
             command, ("jobs", call.version, "written"),
             lambda parts: indexed_written(listed(parts[0]), asked_at, *parts),
-            parse=lambda result: command.parse_written(result, passthrough.without_nulls))
+            parse=lambda result: command.parse_written(
+                result, call.services.job_writers.get((call.version,), passthrough.without_nulls)))
     return await call.run_converted(command, ("jobs", call.version), lambda printed: indexed(
         passed_through(printed), asked_at))
 

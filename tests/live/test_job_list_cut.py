@@ -26,6 +26,6 @@ def test_the_job_list_slurm_prints_is_cut_a_job_at_a_time(cluster, monkeypatch):
     assert parts is not None, "this Slurm's job list is laid out otherwise: it is parsed whole"
     head, cut = parts
     whole = command.parse(result)
-    assert list(cut) == whole["jobs"]
+    assert [joblist.one_object(piece) for piece in cut] == whole["jobs"]
     assert head == {**whole, "jobs": []}
     assert set(jobs) <= {job["job_id"] for job in whole["jobs"]}

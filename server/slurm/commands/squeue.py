@@ -47,26 +47,26 @@ class SqueueJson(Command):
             return {"jobs": []}
         return self.json_output(result, "Unable to query jobs")
 
-    def parse_written(self, result, keep) -> tuple[dict, list, list]:
-        """What parse returns, but for its jobs, which come apart (kept as
-        ``keep`` makes them, written: server.joblist), with their summaries.
-        Slurm's output (compact or pretty) is parsed a job at a time: 10,000
-        jobs are never held parsed together."""
+    def parse_written(self, result, writer: joblist.JobWriter) -> tuple[dict, list, list]:
+        """What parse returns, but for its jobs, which come apart (made and
+        written by ``writer``: server.joblist), with their summaries. Slurm's
+        output (compact or pretty) is taken a job at a time: 10,000 jobs are
+        never held parsed together."""
         if one_unknown_job(result, self.job_ids):
             return {"jobs": []}, [], []
         if not result.ok:
             raise self.failure(result, "Unable to query jobs")
         parts = joblist.split(result.output, "jobs")
         if parts is not None:
-            head, jobs = parts
+            head, pieces = parts
             self.checked(head, "Unable to query jobs")
             try:
-                return head, *joblist.written_list(jobs, keep)
+                return head, *writer.written_pieces(pieces)
             except ValueError:
                 pass  # laid out otherwise than it looked: parsed whole
         document = self.parse(result)
         jobs = document.pop("jobs", None)
-        return document, *joblist.written_list(joblist.drained(jobs if isinstance(jobs, list) else []), keep)
+        return document, *writer.written_jobs(joblist.drained(jobs if isinstance(jobs, list) else []))
 
 
 def one_unknown_job(result, job_ids: list[str]) -> bool:
