@@ -333,9 +333,9 @@ def finish(response, request, call) -> Response:
 def etag(call, body: bytes) -> str:
     """A weak validator of the answer as the user's: never equal to another user's."""
     user = call.identity.user if call.identity else ""
-    digest = hashlib.blake2b(user.encode() + b"\0", digest_size=16)
+    digest = hashlib.sha256(user.encode() + b"\0")  # as server.joblist.digest_of: 42 MB in 38 ms
     digest.update(body)  # not concatenated: no copy of a large body
-    return f'W/"{digest.hexdigest()}"'
+    return f'W/"{digest.hexdigest()[:32]}"'
 
 
 def matches(if_none_match: str | None, etag: str) -> bool:

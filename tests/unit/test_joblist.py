@@ -245,3 +245,17 @@ def test_each_way_of_making_jobs_has_its_own_writer():
     for n in range(joblist.JobWriters.LIMIT * 2):
         writers.get((f"v{n}",), passthrough.without_nulls)
     assert len(writers._writers) <= joblist.JobWriters.LIMIT
+
+
+def test_a_later_array_of_several_objects_is_not_taken_for_the_lists_end():
+    """The pretty list's closing is looked for from its last edge: where
+    another array of objects follows, the cut fails, and the list is parsed
+    whole to the same jobs."""
+    whole = json.loads(PRETTY_25_11.read_text())
+    whole["warnings"] = [{"description": "one", "source": "a"}, {"description": "two", "source": "b"}]
+    text = json.dumps(whole, indent=2)
+    head, pieces = joblist.split(text, "jobs")
+    with pytest.raises(ValueError):
+        [joblist.one_object(piece) for piece in pieces]
+    _, written, _ = SqueueJson(data_parser="v0.0.44").parse_written(result_of(text), without_nulls_writer())
+    assert orjson.loads(orjson.dumps(written)) == [passthrough.without_nulls(job) for job in whole["jobs"]]
