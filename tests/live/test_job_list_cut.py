@@ -2,11 +2,14 @@
 is cut a job at a time (server/joblist.py), not parsed whole: 25.11 prints
 it compact (SLURM_JSON=compact), 22.05 pretty whatever it is asked. Were
 Slurm's layout to change, the server would still answer the same, only
-parsing the whole list (and holding it) again: this is where that shows."""
+parsing the whole list (and holding it) again: this is where that shows.
+What each job became is remembered from one list to the next: that too is
+tried on what each Slurm really prints."""
 
 import asyncio
 
 from server import joblist
+from server.convert import from_v0038, passthrough
 from server.slurm.commands.squeue import SqueueJson
 from server.slurm.runner import Runner
 
@@ -29,3 +32,38 @@ def test_the_job_list_slurm_prints_is_cut_a_job_at_a_time(cluster, monkeypatch):
     assert [joblist.one_object(piece) for piece in cut] == whole["jobs"]
     assert head == {**whole, "jobs": []}
     assert set(jobs) <= {job["job_id"] for job in whole["jobs"]}
+
+
+def test_a_job_slurm_prints_again_unchanged_is_not_made_again_and_a_changed_one_is(cluster, monkeypatch):
+    """The memory of what each job became (server.joblist.JobWriter), on
+    what each Slurm really prints: a held job reads the same from one
+    squeue to the next, so it is taken as written before; once changed it
+    is made again, and sent as it is now."""
+    monkeypatch.setenv("PATH", cluster.path)
+    made = []
+
+    def keep(job):
+        made.append(job["job_id"])
+        return passthrough.without_nulls(job) if cluster.current else from_v0038.job(job)
+
+    writer = joblist.JobWriter(keep)
+    command = SqueueJson(data_parser="v0.0.44") if cluster.current else SqueueJson()
+
+    def read() -> dict:
+        made.clear()
+        runner = Runner(slurm_conf=str(cluster.slurm_conf))  # its own: a runner shares what it read a moment ago
+        _, written, _ = command.parse_written(asyncio.run(runner.run(command)), writer)
+        return {job["job_id"]: job for job in (written.parsed(i) for i in range(len(written)))}
+
+    jobs = [cluster.submit("--hold", "--job-name=before", "--wrap", "true") for _ in range(2)]
+    try:
+        first = read()
+        assert set(jobs) <= set(first) and set(jobs) <= set(made)
+        read()
+        assert not set(jobs) & set(made), "a held job printed the same way was made again"
+        cluster.run("scontrol", "update", f"jobid={jobs[0]}", "name=after")
+        now = read()
+    finally:
+        cluster.cancel(*jobs)
+    assert jobs[0] in made and jobs[1] not in made
+    assert (now[jobs[0]]["name"], now[jobs[1]]["name"]) == ("after", "before")
