@@ -153,10 +153,15 @@ class RedisStore(InProcess):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             async def look():
+                # The lock first: the maker stores the value before it lets
+                # go of the lock, so a lock found gone means the value (if
+                # any) is there to get. Looked at the other way round, a
+                # maker finishing between the two reads would leave this
+                # instance with neither, running the command again.
                 async with self._redis.pipeline(transaction=False) as pipe:
-                    return await pipe.get(key).exists(key + ":lock").execute()
+                    return await pipe.exists(key + ":lock").get(key).execute()
 
-            blob, locked = await self._ask(look, (None, 0))
+            locked, blob = await self._ask(look, (0, None))
             if blob is not None or not locked:
                 return blob
             await asyncio.sleep(POLL)

@@ -152,3 +152,48 @@ def test_keys_carry_the_user_and_generation_never_a_token():
     assert key.startswith("srp:command:4:srp_alice:")
     assert key != stores.name("command", ("redis", 4), "srp_bob", ("squeue", "--json"), None)
     assert key != stores.name("command", ("redis", 5), "srp_alice", ("squeue", "--json"), None)
+
+
+class RedisFinishedBetweenReads:
+    """Just what RedisStore.wait asks of Redis, with the maker of a value
+    storing it and letting go of its lock between this instance's two reads
+    of one look: the moment a waiter must not lose the value in."""
+
+    def __init__(self, key: str, value: bytes):
+        self.data = {key + ":lock": b"1"}
+        self.key, self.value = key, value
+
+    def pipeline(self, transaction: bool):
+        fake = self
+
+        class Pipeline:
+            def __init__(self):
+                self.reads = []
+
+            async def __aenter__(self):
+                return self
+
+            async def __aexit__(self, *_):
+                return False
+
+            def get(self, key):
+                self.reads.append(lambda: fake.data.get(key))
+                return self
+
+            def exists(self, key):
+                self.reads.append(lambda: int(key in fake.data))
+                return self
+
+            async def execute(self):
+                answers = [self.reads[0]()]
+                fake.data[fake.key] = fake.value  # the maker finishes: value stored, then lock let go
+                fake.data.pop(fake.key + ":lock", None)
+                return answers + [read() for read in self.reads[1:]]
+
+        return Pipeline()
+
+
+async def test_a_value_made_while_an_instance_looks_for_it_is_taken_not_made_again():
+    key = stores.name("command", ("redis", 1), "srp_alice", ("squeue",), None)
+    store = stores.RedisStore("redis://127.0.0.1:1/0", client=RedisFinishedBetweenReads(key, b"made there"))
+    assert await store.wait(key, 5) == b"made there"
