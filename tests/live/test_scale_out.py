@@ -47,8 +47,22 @@ def poller(cluster):
 
 
 def rpcs_of(cluster, user: str) -> int:
-    statistics = sdiag_text.parse(cluster.run("sdiag").stdout)
-    return sum(rpc["count"] for rpc in statistics["rpcs_by_user"] if rpc["user"] == user)
+    """The user's RPCs as slurmctld counts them, once the count stands
+    still: slurmctld counts an RPC after it has answered it, so an RPC whose
+    answer just came back (the write of fresh(), on a loaded machine) could
+    otherwise be counted in the next reading instead of this one."""
+    def reading() -> int:
+        statistics = sdiag_text.parse(cluster.run("sdiag").stdout)
+        return sum(rpc["count"] for rpc in statistics["rpcs_by_user"] if rpc["user"] == user)
+
+    count, deadline = reading(), time.monotonic() + 10
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        again = reading()
+        if again == count:
+            break
+        count = again
+    return count
 
 
 def fresh(url: str, headers: dict) -> None:
