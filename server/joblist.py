@@ -191,7 +191,8 @@ class JobWriter:
     What is remembered is bounded by the longest list written (and
     ``SLACK`` more), oldest first out: jobs that left the queue make room
     for new ones, and a poll's memory holds the same bytes its answer
-    does. Lists are written in threads: the memory is locked."""
+    does. Lists are written in threads: the memory (and ``keep``, which may
+    hold the job it made before) is locked."""
 
     SLACK = 1.1
 
@@ -222,7 +223,8 @@ class JobWriter:
 
     def written_jobs(self, jobs: Iterable[dict]) -> tuple[WrittenJobs, list[dict]]:
         """Jobs already parsed (a list laid out otherwise than Slurm does)."""
-        made = [self._made(job) for job in jobs]
+        with self._lock:  # ``keep`` may hold the job before (from_v0038.JobConverter)
+            made = [self._made(job) for job in jobs]
         return WrittenJobs([text for text, _ in made]), [summary for _, summary in made]
 
     def _made(self, job: dict) -> tuple[bytes, dict]:

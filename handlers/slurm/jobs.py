@@ -104,11 +104,10 @@ async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
         select_type = cr_type(call.services.slurm_conf.get("SelectTypeParameters"))
         command = SqueueJson(flags=squeue_flag)
         if not call.converts:
-            def converted(record):
-                return from_v0038.job(record, cr_type=select_type)
-
+            # The converter is the writer's: it makes a job from the one before (one list at a time).
             writer = call.services.job_writers.get(
-                ("v0.0.38", None if select_type is None else tuple(select_type)), converted)
+                ("v0.0.38", None if select_type is None else tuple(select_type)),
+                from_v0038.JobConverter(cr_type=select_type))
             # 22.05 prints no time of last backfill nor of last job change: see indexed.
             return await call.run_converted(
                 command, ("jobs", "v0.0.38", "written"), lambda parts: indexed_written({}, asked_at, *parts),

@@ -4,6 +4,8 @@ turned into the internal form, the shape of API v0.0.44 ``v0.0.44_job_info``.
 ``job(v38)`` converts one job record, ``jobs_response(doc)`` a whole
 ``squeue --json`` document into ``{"jobs", "last_backfill", "last_update"}``
 (the caller adds ``meta``, ``errors`` and ``warnings``). Both are pure.
+``JobConverter`` makes the jobs of a list as job() does, each from the one
+before where they print the same (three times faster for a queue).
 
 How 22.05 prints a job (``tests/data/slurm-22.05/README.md`` has the details):
 one flat record; times and counts are plain integers; a number that is unset
@@ -65,6 +67,8 @@ Dropped: ``show_flags`` (how the query was made, not a job property).
 
 from __future__ import annotations
 
+from itertools import chain, compress
+from operator import ne
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 # Sentinels of Slurm's fixed-width unsigned numbers, should 22.05 print one.
@@ -283,7 +287,8 @@ def exit_code(value: Any) -> dict:
 
 # ---------------------------------------------------------------------------
 # Record converters: the whole v0.0.38 job in (and the options of job()),
-# one v0.0.44 value out, for properties made from several fields.
+# one v0.0.44 value out, for properties made from several fields. Each reads
+# only the fields FIELDS names for it (JobConverter relies on it).
 
 def core_spec(v38: Mapping, opts: Mapping) -> int | None:
     if "core_spec" not in v38 and "thread_spec" not in v38:
@@ -399,14 +404,14 @@ def job_resources(v38: Mapping, opts: Mapping) -> dict | None:
 
 # ---------------------------------------------------------------------------
 # The map: every v0.0.44 job_info property, in schema order.
-# (v0.0.44 name, v0.0.38 field or WHOLE, converter). A converter of a named
-# field gets that field's value and the property is left out when 22.05 did
-# not print the field; a WHOLE converter gets the record (and job()'s
-# options) and the property is left out when it returns None.
-WHOLE = None
+# (v0.0.44 name, v0.0.38 field, converter): the converter gets that field's
+# value, and the property is left out when 22.05 did not print the field.
+# (v0.0.44 name, (v0.0.38 fields), record converter): the converter gets the
+# record (and job()'s options), reads only the fields named, and the
+# property is left out when it returns None.
 _ABSENT = object()  # a field 22.05 did not print (null is printed)
 
-FIELDS: tuple[tuple[str, str | None, Callable], ...] = (
+FIELDS: tuple[tuple[str, str | tuple[str, ...], Callable], ...] = (
     ("account", "account", text),
     ("accrue_time", "accrue_time", timestamp),
     ("admin_comment", "admin_comment", text),
@@ -429,8 +434,8 @@ FIELDS: tuple[tuple[str, str | None, Callable], ...] = (
     ("container", "container", text),
     # container_id: not in 22.05
     ("contiguous", "contiguous", boolean),
-    ("core_spec", WHOLE, core_spec),
-    ("thread_spec", WHOLE, thread_spec),
+    ("core_spec", ("core_spec", "thread_spec"), core_spec),
+    ("thread_spec", ("core_spec", "thread_spec"), thread_spec),
     ("cores_per_socket", "cores_per_socket", u16),
     ("billable_tres", "billable_tres", f64),
     ("cpus_per_task", "cpus_per_task", u16),
@@ -459,7 +464,7 @@ FIELDS: tuple[tuple[str, str | None, Callable], ...] = (
     ("het_job_id_set", "het_job_id_set", text),
     ("het_job_offset", "het_job_offset", u32),
     ("job_id", "job_id", integer),
-    ("job_resources", WHOLE, job_resources),
+    ("job_resources", ("job_resources", "shared", "nodes"), job_resources),
     # job_size_str: not in 22.05
     ("job_state", "job_state", job_state),
     ("last_sched_evaluation", "last_sched_evaluation", timestamp),
@@ -483,15 +488,15 @@ FIELDS: tuple[tuple[str, str | None, Callable], ...] = (
     ("tasks", "tasks", u32),
     ("partition", "partition", text),
     ("prefer", "prefer", text),
-    ("memory_per_cpu", WHOLE, memory_per_cpu),
-    ("memory_per_node", WHOLE, memory_per_node),
+    ("memory_per_cpu", ("memory_per_cpu", "memory_per_node"), memory_per_cpu),
+    ("memory_per_node", ("memory_per_cpu", "memory_per_node"), memory_per_node),
     ("minimum_cpus_per_node", "minimum_cpus_per_node", u16),
     ("minimum_tmp_disk_per_node", "minimum_tmp_disk_per_node", u32),
-    ("power", WHOLE, power),
+    ("power", (), power),
     ("preempt_time", "preempt_time", timestamp),
     # preemptable_time: not printed by 22.05
     ("pre_sus_time", "pre_sus_time", timestamp),
-    ("hold", WHOLE, hold),
+    ("hold", ("priority",), hold),
     ("priority", "priority", u32),
     # priority_by_partition: not printed by 22.05
     ("profile", "profile", profile),
@@ -505,7 +510,7 @@ FIELDS: tuple[tuple[str, str | None, Callable], ...] = (
     ("resv_name", "resv_name", text),
     # scheduled_nodes, segment_size, selinux_context: not printed by 22.05
     ("shared", "shared", shared),
-    ("step_id", WHOLE, step_id),
+    ("step_id", ("job_id",), step_id),
     ("sockets_per_board", "sockets_per_board", integer),
     ("sockets_per_node", "sockets_per_node", u16),
     ("start_time", "start_time", timestamp),
@@ -546,9 +551,9 @@ NOT_SUPPLIED = (
     "submit_line", "tasks_per_tres",
 )
 
-# v0.0.38 fields read only by the WHOLE converters above.
-RECORD_FIELDS = ("core_spec", "thread_spec", "memory_per_cpu", "memory_per_node",
-                 "job_resources")
+# v0.0.38 fields read only by the record converters above.
+RECORD_FIELDS = tuple(sorted({field for _, source, _ in FIELDS if isinstance(source, tuple) for field in source}
+                             - {source for _, source, _ in FIELDS if isinstance(source, str)}))
 
 # v0.0.38 fields no property is made from.
 DROPPED = ("show_flags",)
@@ -567,7 +572,7 @@ def job(v38: Mapping[str, Any], *, cr_type: Sequence[str] | None = None) -> dict
     # FIELDS as _STEPS: a string or a table value is taken without a call
     # (10,000 jobs are a million fields).
     for name, source, convert, known in _STEPS:
-        if source is WHOLE:
+        if source.__class__ is tuple:
             value = convert(v38, opts)
             if value is not None:
                 out[name] = value
@@ -587,8 +592,78 @@ def job(v38: Mapping[str, Any], *, cr_type: Sequence[str] | None = None) -> dict
 _STEPS = tuple((name, source, convert, getattr(convert, "known", None)) for name, source, convert in FIELDS)
 
 
+# For each field a step reads, the steps that read it. Steps whose fields
+# hold arrays or objects are made for every job: inside them JSON's true
+# and 1 compare equal, which their converters would tell apart.
+def _steps_reading() -> dict[str, tuple[int, ...]]:
+    reading: dict[str, tuple[int, ...]] = {}
+    for i, (_, source, _, _) in enumerate(_STEPS):
+        for field in source if source.__class__ is tuple else (source,):
+            reading[field] = reading.get(field, ()) + (i,)
+    return reading
+
+
+_STEPS_READING = _steps_reading()
+_NESTED = ("flags", "gres_detail", "profile", "job_resources")
+_ALWAYS = tuple(sorted({i for field in _NESTED for i in _STEPS_READING[field]}))
+
+
+class JobConverter:
+    """job() for the records of one list, a record at a time, each made from
+    the one before where they print the same: the jobs of a queue differ in
+    a few fields (ids, names, times), and taking the others as converted
+    for the previous job instead of converting them again makes 10,000
+    22.05 jobs in a third of the time.
+
+    The result is job()'s, key for key and in the same order
+    (tests/unit/test_convert_v0038.py): a field printed as before converts
+    as before (22.05 prints each field with one JSON type, or null, so equal
+    values are the same value); a record with other fields than the one
+    before, or where a property comes or goes, is made by job().
+
+    Keeps the previous record: one list at a time (JobWriter converts under
+    its lock), not for threads at once."""
+
+    def __init__(self, *, cr_type: Sequence[str] | None = None):
+        self.cr_type = cr_type
+        self._opts = {"cr_type": cr_type}
+        self._keys: tuple | None = None  # none yet: the first record is made by job()
+        self._steps_at: tuple = ()  # for each field of the record, the steps reading it
+        self._values: tuple = ()
+        self._last: dict | None = None
+
+    def __call__(self, v38: Mapping[str, Any]) -> dict:
+        keys, values = tuple(v38), tuple(v38.values())
+        out = None
+        if keys == self._keys:
+            out = self._from_last(v38, values)
+        else:
+            self._keys = keys
+            self._steps_at = tuple(_STEPS_READING.get(key, ()) for key in keys)
+        if out is None:
+            out = job(v38, cr_type=self.cr_type)
+        self._values, self._last = values, out
+        return dict(out)  # the caller's own: the next record starts from ``out``
+
+    def _from_last(self, v38: Mapping[str, Any], values: tuple) -> dict | None:
+        out = dict(self._last)
+        printed = v38.get
+        for i in set(chain(_ALWAYS, *compress(self._steps_at, map(ne, values, self._values)))):
+            name, source, convert, _ = _STEPS[i]
+            if source.__class__ is tuple:
+                value = convert(v38, self._opts)
+                if (value is None) != (name not in out):
+                    return None  # a property comes or goes: its place is job()'s to give
+                if value is not None:
+                    out[name] = value
+            else:  # printed, as the record before printed it
+                out[name] = convert(printed(source))
+        return out
+
+
 def jobs(records: Iterable[Mapping[str, Any]], *, cr_type: Sequence[str] | None = None) -> list[dict]:
-    return [job(r, cr_type=cr_type) for r in records]
+    convert = JobConverter(cr_type=cr_type)
+    return [convert(r) for r in records]
 
 
 def jobs_response(doc: Mapping[str, Any], *, cr_type: Sequence[str] | None = None, consume: bool = False) -> dict:
@@ -602,10 +677,11 @@ def jobs_response(doc: Mapping[str, Any], *, cr_type: Sequence[str] | None = Non
     """
     records = doc.get("jobs") or []
     if consume and isinstance(records, list):
+        convert = JobConverter(cr_type=cr_type)
         converted = []
         for i, record in enumerate(records):
             records[i] = None
-            converted.append(job(record, cr_type=cr_type))
+            converted.append(convert(record))
     else:
         converted = jobs(records, cr_type=cr_type)
     return {
