@@ -7,15 +7,13 @@ import httpx
 import pytest
 
 from conftest import ALICE, API, start_server, stop_server
-from server.convert import sdiag_text
+from tests.live import rpc_counts
 
 CLIENTS = 24
 
 
 def job_info_rpcs(cluster) -> int:
-    statistics = sdiag_text.parse(cluster.run("sdiag").stdout)
-    return next((rpc["count"] for rpc in statistics["rpcs_by_message_type"]
-                 if rpc["message_type"] == "REQUEST_JOB_INFO"), 0)
+    return rpc_counts.by_message_type(cluster).get("REQUEST_JOB_INFO", 0)
 
 
 @pytest.fixture(scope="module")

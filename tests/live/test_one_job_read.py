@@ -6,12 +6,11 @@ whole list is read. At 10,000 jobs that is 0.02 s against 10 (README,
 Benchmark); which job a read answers with is compared with slurmrestd in
 test_oracle_reads.py."""
 
-import re
-
 import httpx
 import pytest
 
 from conftest import ALICE, API, start_server, stop_server
+from tests.live import rpc_counts
 from tests.live.test_answers import held_jobs, job_ids
 
 
@@ -24,18 +23,12 @@ def unshared(cluster):
     stop_server(running)
 
 
-def job_info_rpcs(cluster) -> dict[str, int]:
-    text = cluster.run("sdiag").stdout
-    return {name: int(count) for name, count in
-            re.findall(r"^\s*(REQUEST_JOB_INFO(?:_SINGLE)?)\s+\(\s*\d+\)\s+count:(\d+)", text, re.M)}
-
-
 def test_one_job_is_read_alone_where_squeue_can(cluster, unshared, auth):
     with held_jobs(unshared, cluster, auth, "one-job") as submit:
         job = submit(ALICE)
-        before = job_info_rpcs(cluster)
+        before = rpc_counts.by_message_type(cluster)
         response = unshared.get(f"{API}/job/{job}", headers=auth(ALICE))
-        after = job_info_rpcs(cluster)
+        after = rpc_counts.by_message_type(cluster)
     assert response.status_code == 200 and job_ids(response) == {job}
     single = after.get("REQUEST_JOB_INFO_SINGLE", 0) - before.get("REQUEST_JOB_INFO_SINGLE", 0)
     whole = after.get("REQUEST_JOB_INFO", 0) - before.get("REQUEST_JOB_INFO", 0)

@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from conftest import ALICE, API, Server, _free_port, start_server, stop_server
-from server.convert import sdiag_text
 from tests import scaleout
+from tests.live import rpc_counts
 from tests.live.test_coalescing import poll
 
 # Longer than any measurement here takes on a loaded machine, so that what
@@ -44,25 +44,6 @@ def poller(cluster):
     cluster.run("sacctmgr", "-i", "add", "user", POLLER, "account=research", check=False)
     yield POLLER
     cluster.run("sacctmgr", "-i", "delete", "user", POLLER, check=False)
-
-
-def rpcs_of(cluster, user: str) -> int:
-    """The user's RPCs as slurmctld counts them, once the count stands
-    still: slurmctld counts an RPC after it has answered it, so an RPC whose
-    answer just came back (the write of fresh(), on a loaded machine) could
-    otherwise be counted in the next reading instead of this one."""
-    def reading() -> int:
-        statistics = sdiag_text.parse(cluster.run("sdiag").stdout)
-        return sum(rpc["count"] for rpc in statistics["rpcs_by_user"] if rpc["user"] == user)
-
-    count, deadline = reading(), time.monotonic() + 10
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        again = reading()
-        if again == count:
-            break
-        count = again
-    return count
 
 
 def fresh(url: str, headers: dict) -> None:
@@ -149,10 +130,10 @@ def sequential_reads_cost(scale_out, cluster, headers) -> int:
     balancer: not in flight together, so without the shared store each
     instance would run squeue for itself."""
     fresh(scale_out.url, headers)
-    before = rpcs_of(cluster, POLLER)
+    before = rpc_counts.of_user(cluster, POLLER)
     for _ in range(2 * INSTANCES):
         assert httpx.get(f"{scale_out.url}{API}/jobs/", headers=headers, timeout=60).status_code == 200
-    return rpcs_of(cluster, POLLER) - before
+    return rpc_counts.of_user(cluster, POLLER) - before
 
 
 def test_pollers_over_three_instances_cost_no_more_rpcs_than_one(scale_out, cluster, auth, poller):
@@ -160,10 +141,10 @@ def test_pollers_over_three_instances_cost_no_more_rpcs_than_one(scale_out, clus
 
     def cost(url: str) -> int:
         fresh(url, headers)
-        before = rpcs_of(cluster, poller)
+        before = rpc_counts.of_user(cluster, poller)
         assert poll(url, headers, POLLERS) == [200] * POLLERS
         assert poll(url, headers, POLLERS) == [200] * POLLERS
-        return rpcs_of(cluster, poller) - before
+        return rpc_counts.of_user(cluster, poller) - before
 
     one = cost(scale_out.instances[0].url)
     served_before = reads_logged(scale_out, f"{API}/jobs/")
