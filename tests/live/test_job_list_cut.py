@@ -8,6 +8,8 @@ tried on what each Slurm really prints."""
 
 import asyncio
 
+import pytest
+
 from server import joblist
 from server.convert import from_v0038, passthrough
 from server.slurm.commands.squeue import SqueueJson
@@ -67,3 +69,26 @@ def test_a_job_slurm_prints_again_unchanged_is_not_made_again_and_a_changed_one_
         cluster.cancel(*jobs)
     assert jobs[0] in made and jobs[1] not in made
     assert (now[jobs[0]]["name"], now[jobs[1]]["name"]) == ("after", "before")
+
+
+def test_jobs_made_each_from_the_one_before_are_the_jobs_made_alone(cluster, monkeypatch):
+    """from_v0038.JobConverter on the list 22.05 really prints, jobs of
+    different kinds side by side (running, held, an array, a memory
+    request): each as job() makes it alone, key for key and in order."""
+    if cluster.current:
+        pytest.skip("a current Slurm prints v0.0.44 itself: no job is converted from v0.0.38")
+    monkeypatch.setenv("PATH", cluster.path)
+    jobs = [cluster.submit("--wrap", "sleep 60"), cluster.submit("--hold", "--wrap", "true"),
+            cluster.submit("--hold", "--array=1-3", "--wrap", "true"),
+            cluster.submit("--hold", "--mem=10", "--job-name=with memory", "--wrap", "true")]
+    try:
+        command = SqueueJson()
+        result = asyncio.run(Runner(slurm_conf=str(cluster.slurm_conf)).run(command))
+    finally:
+        cluster.cancel(*jobs)
+    records = command.parse(result)["jobs"]
+    assert set(jobs) <= {record["job_id"] for record in records}
+    convert = from_v0038.JobConverter(cr_type=["CORE", "MEMORY"])
+    for record in records:
+        made, alone = convert(record), from_v0038.job(record, cr_type=["CORE", "MEMORY"])
+        assert made == alone and list(made) == list(alone), record["job_id"]
