@@ -49,7 +49,8 @@ def main() -> int:
             rss = " / ".join(f"{r['peak_rss_mb']:.0f}" if r and r["peak_rss_mb"] else "-" for r in (ours, theirs))
             lines.append(f"| {release}, {int(jobs):,} | {operation} | {clients} | {cell(ours)} | {cell(theirs)} "
                          f"| {ratio} | {rpc} | {rss} | {load_text} |")
-    lines += ["", "One read with nothing shared (median of 3), against the bare CLI command it runs:", "",
+    lines += ["", "One read with nothing shared (median of 3; a first read: of 3 servers' first since 2026-12-04), "
+              "against the bare CLI command it runs:", "",
               "| Slurm, jobs | operation | bare CLI s | slurmrestpy s (x CLI) | slurmrestd s (x CLI) |",
               "| --- | --- | ---: | ---: | ---: |"]
     for path in _runs():
