@@ -282,53 +282,65 @@ def settle(target: Target) -> float:
     return time.monotonic() - started
 
 
-def single_reads(targets, operations, job_id, env, coalesce: float, times: int = 3) -> dict:
-    """One client's read, with nothing shared: the median of `times` reads,
-    each after the coalescing window has passed, per server and operation
-    (the target "at most 1.2x the bare CLI" is about this; a client polling
-    back to back under wrk shares the answer it just had). A server's very
-    first read of an operation is also given ("first"): slurmrestpy then has
-    no job of an earlier list to take as it was (server/joblist.py), so for
-    it that is the median of `times` servers' first reads, the others
-    started for it (single ones of one 10,000-job list ranged from 1.04x to
-    1.48x the bare squeue within minutes); slurmrestd keeps nothing from
+def single_reads(targets, operations, job_id, env, coalesce: float, cli: dict, times: int = 5) -> dict:
+    """One client's read, with nothing shared, each after the coalescing
+    window has passed and right after the bare CLI command it runs, timed
+    the same way (the target "at most 1.2x the bare CLI" is about this; a
+    client polling back to back under wrk shares the answer it just had).
+    Per server and operation: the median of `times` reads' seconds, and
+    the median of each read's ratio to the bare command just before it
+    ("x"): on this kind of machine the same squeue of 200 jobs took 48 to
+    74 ms from one read to the next in a run whose bare time, taken once at
+    its start, was 50 ms, and that drift was counted against the server.
+
+    A server's very first read of an operation is also given ("first"):
+    slurmrestpy then has no job of an earlier list to take as it was
+    (server/joblist.py), so for it that is the median of `times` servers'
+    first reads, the others started for it; slurmrestd keeps nothing from
     one read to the next, and its first read is the one of its run."""
     seconds = {}
     for target in targets:
         for operation in operations:
-            spent = []
-            for _ in range(times + 1):
-                spent.append(timed_read(target, operation, job_id, env, targets, coalesce))
+            bare = cli[operation][0]
+            spent = [paired_read(target, operation, job_id, env, targets, coalesce, bare)
+                     for _ in range(times + 1)]
             # slurmrestpy's own first read counts where it read no list before
             firsts = [spent[0]] if target.name != "slurmrestpy" or operation == operations[0] else []
             if target.name == "slurmrestpy":
-                firsts += [fresh_first_read(operation, job_id, env, targets, coalesce)
+                firsts += [fresh_first_read(operation, job_id, env, targets, coalesce, bare)
                            for _ in range(times - len(firsts))]
-            seconds[f"{target.name} {operation} first"] = statistics.median(firsts)
-            seconds[f"{target.name} {operation}"] = statistics.median(spent[1:])
+            for name, pairs in ((f"{target.name} {operation} first", firsts),
+                                (f"{target.name} {operation}", spent[1:])):
+                seconds[name] = statistics.median(read for _, read in pairs)
+                seconds[f"{name} x"] = statistics.median(read / cli_time for cli_time, read in pairs)
     return seconds
 
 
-def timed_read(target: Target, operation: str, job_id, env, targets, coalesce: float) -> float:
-    """One read of ``operation`` once every server is idle and the window has passed."""
+def paired_read(target: Target, operation: str, job_id, env, targets, coalesce: float,
+                bare: list[str]) -> tuple[float, float]:
+    """The bare CLI command's seconds and, right after it, one read's, once
+    every server is idle and the window has passed."""
     import urllib.request
 
     for server in targets:
         settle(server)
     time.sleep(coalesce + 0.5)
+    started = time.monotonic()
+    run(as_user(bare), env, cwd="/")
+    cli_time = time.monotonic() - started
     headers = {"X-SLURM-USER-NAME": env["BENCH_USER"], "X-SLURM-USER-TOKEN": env["BENCH_TOKEN"]}
     started = time.monotonic()
     with urllib.request.urlopen(urllib.request.Request(target.url + target.path(operation, job_id),
                                                        headers=headers), timeout=600) as answer:
         answer.read()
-    return time.monotonic() - started
+    return cli_time, time.monotonic() - started
 
 
-def fresh_first_read(operation: str, job_id, env, targets, coalesce: float) -> float:
-    """The first read of a slurmrestpy started for it (and stopped after)."""
+def fresh_first_read(operation: str, job_id, env, targets, coalesce: float, bare: list[str]) -> tuple[float, float]:
+    """The first read of a slurmrestpy started for it (and stopped after), after its bare CLI command."""
     fresh = start_slurmrestpy(env, coalesce, log_name="slurmrestpy-first-read.log")
     try:
-        return timed_read(fresh, operation, job_id, env, [*targets, fresh], coalesce)
+        return paired_read(fresh, operation, job_id, env, [*targets, fresh], coalesce, bare)
     finally:
         fresh.process.terminate()
         fresh.process.wait(30)
@@ -441,14 +453,14 @@ def markdown(rows, cli, args, release: str, load: list[float], scaled: list[dict
               "| operation | command | seconds |", "| --- | --- | ---: |"]
     lines += [f"| {op} | `{' '.join(argv)}` | {sec:.3f} |" for op, (argv, sec) in cli.items()]
     if single:
-        lines += ["", "One read with nothing shared (median of 3, each after the window; slurmrestpy's first read: "
-                  "median of 3 servers' first), against the bare CLI:", "",
+        lines += ["", "One read with nothing shared (median of 5, each after the window and right after the bare "
+                  "CLI command; slurmrestpy's first read: median of 5 servers' first), and the median of each "
+                  "read's ratio to the bare command before it:", "",
                   "| server | operation | seconds | x bare CLI |", "| --- | --- | ---: | ---: |"]
         for name, sec in single.items():
-            server, operation = name.split(" ", 1)
-            bare = cli.get(operation.split()[0], (None, 0.0))[1]
-            lines.append(f"| {server} | {operation} | {sec:.3f} | {sec / bare:.2f} |" if bare else
-                         f"| {server} | {operation} | {sec:.3f} | - |")
+            if not name.endswith(" x"):
+                server, operation = name.split(" ", 1)
+                lines.append(f"| {server} | {operation} | {sec:.3f} | {single[name + ' x']:.2f} |")
     if scaled:
         lines += ["", f"Scale-out: `/jobs/`, 32 clients, {args.scale_out_rate:g} reads/s for {args.seconds:g} s, "
                   "all slurmctld RPCs (sdiag) per 100 reads:", "",
@@ -517,7 +529,7 @@ def main(argv=None) -> int:
         cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
         print(json.dumps({"cli": cli}), flush=True)
         single = single_reads(targets, [o for o in operations if o in ("jobs", "job")], jobs[0], env,
-                              args.coalesce)
+                              args.coalesce, cli)
         print(json.dumps({"single": single}), flush=True)
         rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load, cli)
         scaled = scale_out(env, args, targets[0]) if args.scale_out else []

@@ -49,8 +49,10 @@ def main() -> int:
             rss = " / ".join(f"{r['peak_rss_mb']:.0f}" if r and r["peak_rss_mb"] else "-" for r in (ours, theirs))
             lines.append(f"| {release}, {int(jobs):,} | {operation} | {clients} | {cell(ours)} | {cell(theirs)} "
                          f"| {ratio} | {rpc} | {rss} | {load_text} |")
-    lines += ["", "One read with nothing shared (median of 3; a first read: of 3 servers' first since 2026-12-04), "
-              "against the bare CLI command it runs:", "",
+    lines += ["", "One read with nothing shared (median of 5; a first read: of 5 servers' first), against the "
+              "bare CLI command it runs: x CLI is the median of each read's ratio to the bare command timed just "
+              "before it. Marked *: a run from before reads were paired so, a median of 3 against the bare time "
+              "taken at the run's start (a first read: of 3 servers' first since 2026-12-04).", "",
               "| Slurm, jobs | operation | bare CLI s | slurmrestpy s (x CLI) | slurmrestd s (x CLI) |",
               "| --- | --- | ---: | ---: | ---: |"]
     for path in _runs():
@@ -62,7 +64,9 @@ def main() -> int:
             if f"slurmrestpy {operation}" not in single or not bare:
                 continue
             times = [single.get(f"{server} {operation}") for server in ("slurmrestpy", "slurmrestd")]
-            shown = [f"{t:.3f} ({t / bare:.2f}x)" if t is not None else "-" for t in times]
+            ratios = [single.get(f"{server} {operation} x") for server in ("slurmrestpy", "slurmrestd")]
+            shown = [f"{t:.3f} ({x:.2f}x)" if x is not None else f"{t:.3f} ({t / bare:.2f}x*)" if t is not None
+                     else "-" for t, x in zip(times, ratios)]
             lines.append(f"| {release}, {int(jobs):,} | {named(operation, single)} | {bare:.3f} "
                          f"| {shown[0]} | {shown[1]} |")
     print("\n".join(lines))
