@@ -51,8 +51,9 @@ def main() -> int:
                          f"| {ratio} | {rpc} | {rss} | {load_text} |")
     lines += ["", "One read with nothing shared (median of 5; a first read: of 5 servers' first), against the "
               "bare CLI command it runs: x CLI is the median of each read's ratio to the bare command timed just "
-              "before it (bare CLI s: the median of 3 at the run's start). Marked *: a run from before reads were paired so, a median of 3 against the bare time "
-              "taken at the run's start (a first read: of 3 servers' first since 2026-12-04).", "",
+              "before it (bare CLI s: the median of 3 at the run's start). Marked *: a run from before reads were "
+              "paired so, a median of 3 against the bare time taken at the run's start (a first read: of 3 "
+              "servers' first since 2026-12-04).", "",
               "| Slurm, jobs | operation | bare CLI s | slurmrestpy s (x CLI) | slurmrestd s (x CLI) |",
               "| --- | --- | ---: | ---: | ---: |"]
     for path in _runs():
