@@ -246,12 +246,14 @@ def wrk(url: str, clients: int, seconds: float, env) -> dict:
 
 
 def cli_seconds(argv: list[str], env, times: int = 3) -> float:
-    spent = []
-    for _ in range(times):
-        started = time.monotonic()
-        run(as_user(argv), env, cwd="/")
-        spent.append(time.monotonic() - started)
-    return statistics.median(spent)
+    return statistics.median(bare_seconds(argv, env) for _ in range(times))
+
+
+def bare_seconds(argv: list[str], env) -> float:
+    """One run of the bare CLI command, as the benchmark user."""
+    started = time.monotonic()
+    run(as_user(argv), env, cwd="/")
+    return time.monotonic() - started
 
 
 CELL_PER_CLI = 10  # a cell lasts at least this many bare CLI times: room for 32 slow reads to finish
@@ -325,9 +327,7 @@ def paired_read(target: Target, operation: str, job_id, env, targets, coalesce: 
     for server in targets:
         settle(server)
     time.sleep(coalesce + 0.5)
-    started = time.monotonic()
-    run(as_user(bare), env, cwd="/")
-    cli_time = time.monotonic() - started
+    cli_time = bare_seconds(bare, env)
     headers = {"X-SLURM-USER-NAME": env["BENCH_USER"], "X-SLURM-USER-TOKEN": env["BENCH_TOKEN"]}
     started = time.monotonic()
     with urllib.request.urlopen(urllib.request.Request(target.url + target.path(operation, job_id),
