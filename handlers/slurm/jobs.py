@@ -42,7 +42,7 @@ from datetime import datetime
 
 from handlers.request_errors import bad_request, shown
 from server import joblist
-from server.convert import from_v0038, passthrough
+from server.convert import from_v0038, from_v0038_text, passthrough
 from server.jobid import JobIndex, JobSelector
 from server.slurm.command import SlurmError
 from server.slurm.commands.squeue import SqueueJson
@@ -107,7 +107,7 @@ async def read_job_index(call, squeue_flag: str | None = "ALL") -> JobIndex:
             # The converter is the writer's: it makes a job from the one before (one list at a time).
             writer = call.services.job_writers.get(
                 ("v0.0.38", None if select_type is None else tuple(select_type)),
-                from_v0038.JobConverter(cr_type=select_type))
+                from_v0038.JobConverter(cr_type=select_type), from_v0038_text.PrettyJobMaker(cr_type=select_type))
             # 22.05 prints no time of last backfill nor of last job change: see indexed.
             return await call.run_converted(
                 command, ("jobs", "v0.0.38", "written"), lambda parts: indexed_written({}, asked_at, *parts),

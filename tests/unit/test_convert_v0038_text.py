@@ -1,0 +1,160 @@
+"""22.05's jobs written field by field from their text
+(server/convert/from_v0038_text.py): byte for byte what parsing, converting
+(from_v0038.JobConverter) and writing each job whole gives, with the same
+summary, whatever job came before; a piece that is not one object is
+refused as joblist.one_object refuses it."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from server import joblist
+from server.convert import from_v0038
+from server.convert.from_v0038_text import PrettyJobMaker
+
+RECORDED = Path(__file__).resolve().parent.parent / "data" / "slurm-22.05" / "squeue.json"
+
+
+def recorded_pieces() -> list[bytes]:
+    """The recorded jobs as Slurm printed them (29: pending, running, ended)."""
+    return [bytes(piece) for piece in joblist.split(RECORDED.read_bytes(), "jobs")[1]]
+
+
+def pretty_pieces(records: list[dict]) -> list[bytes]:
+    """Jobs laid out as 22.05 lays them out: a field a line, 6 spaces in."""
+    return [bytes(piece) for piece in joblist.split(json.dumps({"jobs": records}, indent=2).encode(), "jobs")[1]]
+
+
+def made_whole(piece, cr_type) -> tuple[bytes, dict]:
+    job = from_v0038.JobConverter(cr_type=cr_type)(joblist.one_object(piece))
+    return joblist.written(job), joblist.summary(job)
+
+
+def assert_made_as_whole(pieces, cr_type=None):
+    maker = PrettyJobMaker(cr_type=cr_type)
+    for n, piece in enumerate(pieces):
+        assert maker(piece) == made_whole(piece, cr_type), n
+
+
+@pytest.mark.parametrize("cr_type", [None, ["CORE", "MEMORY"]])
+def test_each_recorded_job_after_each_other_is_made_as_whole(cr_type):
+    pieces = recorded_pieces()
+    assert len(pieces) > 20
+    for before in pieces:
+        for piece in pieces:
+            assert_made_as_whole([before, piece], cr_type)
+
+
+def test_a_recorded_list_in_order_and_backwards():
+    pieces = recorded_pieces()
+    assert_made_as_whole(pieces)
+    assert_made_as_whole(pieces[::-1])
+
+
+# Changes to one pending job, each a field (or a few) that the job after may print otherwise.
+CHANGES = {
+    "id of another length": {"job_id": 1234567},
+    "the first field": {"account": "another"},
+    "the last field": {"current_working_directory": "/elsewhere"},
+    "a name to escape": {"name": 'quote " backslash \\ slash / tab \t é ✓'},
+    "held": {"priority": 0},  # hold is made from priority
+    "a limit unset": {"time_limit": None},
+    "shared, read by job_resources": {"shared": "user"},
+    "started": {"job_state": "RUNNING", "start_time": 1700000000, "nodes": "node1",
+                "job_resources": {"nodes": "node1", "allocated_cores": 1, "allocated_hosts": 1,
+                                  "allocated_nodes": [{"sockets": {"0": {"cores": {"0": "allocated"}}},
+                                                       "nodename": "node1", "cpus_used": 0,
+                                                       "memory_used": 0, "memory_allocated": 100}]}},
+    "flags": {"flags": ["JOB_MEM_SET", "JOB_WAS_RUNNING"]},
+    "array task": {"array_job_id": 90, "array_task_id": 3, "array_task_string": ""},
+    "memory the other way": {"memory_per_cpu": 512, "memory_per_node": None},
+    "times": {"submit_time": 1700000001, "eligible_time": 1700000002, "end_time": 1700003600},
+}
+
+
+def pending_record() -> dict:
+    return next(job for job in json.loads(RECORDED.read_text())["jobs"] if job["job_state"] == "PENDING")
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_a_changed_field_is_made_again_and_the_rest_kept(change):
+    first = pending_record()
+    second = {**first, **change}
+    pieces = pretty_pieces([first, second, first])
+    assert_made_as_whole(pieces)
+    assert_made_as_whole(pieces, ["CORE"])
+
+
+def test_a_field_that_comes_or_goes_is_made_from_the_whole_job():
+    first = pending_record()
+    fewer = {key: value for key, value in first.items() if key != "comment"}
+    assert_made_as_whole(pretty_pieces([first, fewer, first, fewer]))
+    # In its place another, unknown to the map: the comment is gone.
+    other = {("not_a_field" if key == "comment" else key): value for key, value in first.items()}
+    assert_made_as_whole(pretty_pieces([first, other, first]))
+
+
+def test_another_layout_is_made_whole_each_time():
+    records = json.loads(RECORDED.read_text())["jobs"][:5]
+    compact = [json.dumps(record, separators=(",", ":")).encode() for record in records]
+    assert_made_as_whole(compact)
+    assert_made_as_whole(compact[:2] + pretty_pieces(records))
+
+
+def test_summaries_are_not_changed_for_the_jobs_before():
+    """The summary of a job stays what it was once the next is made: the
+    JobWriter keeps both."""
+    pieces = recorded_pieces()
+    maker = PrettyJobMaker()
+    made = [maker(piece) for piece in pieces]
+    assert [summary for _, summary in made] == [made_whole(piece, None)[1] for piece in pieces]
+
+
+def with_line(piece: bytes, record: dict, line: bytes) -> bytes:
+    job_id = f'"job_id": {record["job_id"]},'.encode()
+    assert job_id in piece
+    return piece.replace(job_id, line)
+
+
+def test_two_fields_on_one_line_are_read_from_the_whole_job():
+    first = pending_record()
+    good = pretty_pieces([first])[0]
+    odd = with_line(good, first, b'"job_id": 1, "extra": 2,')
+    assert joblist.one_object(odd)["extra"] == 2
+    assert_made_as_whole([good, odd, good])
+
+
+def test_a_nested_object_laid_out_at_the_fields_indentation_is_read_from_the_whole_job():
+    """Its keys would pass for the job's own fields (here "nodes")."""
+    def piece(inner_nodes: str) -> bytes:
+        return ('{\n      "job_id": 1,\n      "job_resources": {\n      "nodes": "%s",\n'
+                '      "allocated_hosts": 1\n    },\n      "nodes": "a"\n    }' % inner_nodes).encode()
+    assert joblist.one_object(piece("b"))["nodes"] == "a"
+    assert_made_as_whole([piece("a"), piece("b")])
+
+
+@pytest.mark.parametrize("broken", [b'"job_id": 1,\n      "oops": ,', b'"job_id": 1}, {"a": 2,', b'"job_id": 12'],
+                         ids=["a value that does not parse", "two objects", "no comma"])
+def test_a_piece_that_is_not_one_object_is_refused(broken):
+    first = pending_record()
+    good = pretty_pieces([first])[0]
+    bad = with_line(good, first, broken)
+    with pytest.raises(ValueError):
+        joblist.one_object(bad)
+    for before in ([], [good]):
+        maker = PrettyJobMaker()
+        for piece in before:
+            maker(piece)
+        with pytest.raises(ValueError):
+            maker(bad)
+        assert maker(good) == made_whole(good, None)  # and the next is made as before
+
+
+def test_the_server_writes_22_05_jobs_with_it():
+    """The v0.0.38 writer the jobs handler uses takes jobs from their text."""
+    writer = joblist.JobWriter(from_v0038.JobConverter(), PrettyJobMaker())
+    pieces = recorded_pieces()
+    written, summaries = writer.written_pieces(pieces)
+    assert written.texts == [made_whole(piece, None)[0] for piece in pieces]
+    assert summaries == [made_whole(piece, None)[1] for piece in pieces]
