@@ -5,6 +5,7 @@ summary, whatever job came before; a piece that is not one object is
 refused as joblist.one_object refuses it."""
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,48 @@ def test_a_changed_field_is_made_again_and_the_rest_kept(change):
     assert_made_as_whole(pieces, ["CORE"])
 
 
+def a_queue(size: int = 60) -> list[dict]:
+    """Jobs alike but for their ids (past 99 and 999: ids of another
+    length), with now and then other fields that differ too: the first,
+    the last, a name, times, a job that started."""
+    first, started = pending_record(), {**pending_record(), **CHANGES["started"]}
+    queue = []
+    for n in range(size):
+        job = dict(started if n % 13 == 12 else first)
+        job["job_id"] = 940 + 2 * n
+        if n % 5 == 4:
+            job["submit_time"] = 1700000000 + n
+        if n % 7 == 6:
+            job["name"] = f"name {n}"
+        if n % 11 == 10:
+            job["current_working_directory"] = f"/dir/{n}"
+        if n % 17 == 16:  # as long as before: the id is where it was
+            job["account"] = first["account"][::-1]
+        queue.append(job)
+    return queue
+
+
+def test_a_queue_of_jobs_alike_whatever_differs_from_one_to_the_next():
+    """The fields that differed last are looked at first (the ids here),
+    and whatever else differs is found all the same."""
+    queue = a_queue()
+    assert_made_as_whole(pretty_pieces(queue))
+    assert_made_as_whole(pretty_pieces(queue[::-1]), ["CORE"])
+    assert_made_as_whole(pretty_pieces(random.Random(7).sample(queue, len(queue))))
+
+
+def test_a_queue_where_more_fields_differ_than_are_looked_at_first():
+    queue = a_queue(20)
+    for n, job in enumerate(queue):
+        for field in ("accrue_time", "eligible_time", "submit_time", "start_time", "end_time", "priority",
+                      "nice", "time_limit", "tasks", "cpus", "node_count", "group_id", "association_id",
+                      "restart_cnt", "time_minimum", "array_max_tasks", "max_cpus", "max_nodes"):
+            if isinstance(job[field], int):
+                job[field] += n
+    assert len(CHANGES) < PrettyJobMaker.HOT_LIMIT < 18
+    assert_made_as_whole(pretty_pieces(queue))
+
+
 def test_a_field_that_comes_or_goes_is_made_from_the_whole_job():
     first = pending_record()
     fewer = {key: value for key, value in first.items() if key != "comment"}
@@ -138,17 +181,17 @@ def test_a_nested_object_laid_out_at_the_fields_indentation_is_read_from_the_who
                          ids=["a value that does not parse", "two objects", "no comma"])
 def test_a_piece_that_is_not_one_object_is_refused(broken):
     first = pending_record()
-    good = pretty_pieces([first])[0]
-    bad = with_line(good, first, broken)
-    with pytest.raises(ValueError):
-        joblist.one_object(bad)
-    for before in ([], [good]):
-        maker = PrettyJobMaker()
-        for piece in before:
-            maker(piece)
+    good, other_id, third_id = pretty_pieces([{**first, "job_id": first["job_id"] + n} for n in range(3)])
+    for bad in (with_line(good, first, broken), third_id + b" {}"):  # the last: something after the job's end
         with pytest.raises(ValueError):
-            maker(bad)
-        assert maker(good) == made_whole(good, None)  # and the next is made as before
+            joblist.one_object(bad)
+        for before in ([], [good], [good, other_id]):  # the last: the id is looked at first
+            maker = PrettyJobMaker()
+            for piece in before:
+                maker(piece)
+            with pytest.raises(ValueError):
+                maker(bad)
+            assert maker(good) == made_whole(good, None)  # and the next is made as before
 
 
 def test_the_server_writes_22_05_jobs_with_it():
@@ -158,3 +201,18 @@ def test_the_server_writes_22_05_jobs_with_it():
     written, summaries = writer.written_pieces(pieces)
     assert written.texts == [made_whole(piece, None)[0] for piece in pieces]
     assert summaries == [made_whole(piece, None)[1] for piece in pieces]
+
+
+def test_jobs_differing_in_their_ids_alone_are_not_cut_into_their_fields(monkeypatch):
+    """After the second job, the id (the field that differed) is looked at
+    first and found to be all that differs: no job is compared field by
+    field again."""
+    compared = []
+    compare = PrettyJobMaker._changed
+    monkeypatch.setattr(PrettyJobMaker, "_changed", lambda self, *args: compared.append(1) or compare(self, *args))
+    first = pending_record()
+    for queue in ([{**first, "job_id": 90 + n} for n in range(20)],
+                  [{**first, "job_id": 90 + n, "current_working_directory": f"/{n}"} for n in range(20)]):
+        compared.clear()
+        assert_made_as_whole(pretty_pieces(queue))
+        assert len(compared) == 1
