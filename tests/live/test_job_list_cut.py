@@ -12,6 +12,7 @@ import pytest
 
 from server import joblist
 from server.convert import from_v0038, passthrough
+from server.convert.from_v0038_text import PrettyJobMaker
 from server.slurm.commands.squeue import SqueueJson
 from server.slurm.runner import Runner
 
@@ -74,7 +75,8 @@ def test_a_job_slurm_prints_again_unchanged_is_not_made_again_and_a_changed_one_
 def test_jobs_made_each_from_the_one_before_are_the_jobs_made_alone(cluster, monkeypatch):
     """from_v0038.JobConverter on the list 22.05 really prints, jobs of
     different kinds side by side (running, held, an array, a memory
-    request): each as job() makes it alone, key for key and in order."""
+    request): each as job() makes it alone, key for key and in order; and
+    each made from its text as JobConverter and joblist.written make it."""
     if cluster.current:
         pytest.skip("a current Slurm prints v0.0.44 itself: no job is converted from v0.0.38")
     monkeypatch.setenv("PATH", cluster.path)
@@ -92,3 +94,16 @@ def test_jobs_made_each_from_the_one_before_are_the_jobs_made_alone(cluster, mon
     for record in records:
         made, alone = convert(record), from_v0038.job(record, cr_type=["CORE", "MEMORY"])
         assert made == alone and list(made) == list(alone), record["job_id"]
+
+    # Made from their text field by field (from_v0038_text), as the server
+    # makes them: the same bytes and summaries, and 22.05's real layout is
+    # the one expected (only the first job is parsed whole).
+    parsed_whole = []
+    whole = PrettyJobMaker._whole
+    monkeypatch.setattr(PrettyJobMaker, "_whole", lambda self, *args: parsed_whole.append(1) or whole(self, *args))
+    maker = PrettyJobMaker(cr_type=["CORE", "MEMORY"])
+    convert = from_v0038.JobConverter(cr_type=["CORE", "MEMORY"])
+    for piece, record in zip(joblist.split(result.output, "jobs")[1], records, strict=True):
+        job = convert(record)
+        assert maker(piece) == (joblist.written(job), joblist.summary(job)), record["job_id"]
+    assert len(parsed_whole) == 1
