@@ -453,8 +453,9 @@ def markdown(rows, cli, args, release: str, load: list[float], scaled: list[dict
               "| operation | command | seconds |", "| --- | --- | ---: |"]
     lines += [f"| {op} | `{' '.join(argv)}` | {sec:.3f} |" for op, (argv, sec) in cli.items()]
     if single:
-        lines += ["", "One read with nothing shared (median of 5, each after the window and right after the bare "
-                  "CLI command; slurmrestpy's first read: median of 5 servers' first), and the median of each "
+        lines += ["", f"One read with nothing shared (median of {args.single_reads}, each after the window and right "
+                  f"after the bare CLI command; slurmrestpy's first read: median of {args.single_reads} servers' "
+                  "first), and the median of each "
                   "read's ratio to the bare command before it:", "",
                   "| server | operation | seconds | x bare CLI |", "| --- | --- | ---: | ---: |"]
         for name, sec in single.items():
@@ -504,6 +505,9 @@ def main(argv=None) -> int:
     p.add_argument("--operations", default=",".join(OPERATIONS))
     p.add_argument("--coalesce", type=float, default=1.0, help="slurmrestpy's --coalesce")
     p.add_argument("--keep-jobs", action="store_true", help="leave the held jobs queued")
+    p.add_argument("--single-reads", type=int, default=5, metavar="N",
+                   help="reads with nothing shared per server and operation, each after its bare CLI command "
+                        "(default: 5, as in the README's table)")
     p.add_argument("--scale-out", type=int, default=3, metavar="N",
                    help="instances behind HAProxy sharing Redis for the scale-out row (0: none)")
     p.add_argument("--scale-out-rate", type=float, default=10, metavar="READS",
@@ -529,7 +533,7 @@ def main(argv=None) -> int:
         cli = {op: (argv, cli_seconds(argv, env)) for op, (argv, _) in cli.items()}
         print(json.dumps({"cli": cli}), flush=True)
         single = single_reads(targets, [o for o in operations if o in ("jobs", "job")], jobs[0], env,
-                              args.coalesce, cli)
+                              args.coalesce, cli, times=args.single_reads)
         print(json.dumps({"single": single}), flush=True)
         rows = measure(targets, operations, clients, args.seconds, jobs[0], env, load, cli)
         scaled = scale_out(env, args, targets[0]) if args.scale_out else []
