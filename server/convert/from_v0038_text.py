@@ -80,14 +80,20 @@ class PrettyJobMaker:
         self._runs: tuple[bytes, ...] = (b"",)  # the other steps, written and joined, around those
 
     def __call__(self, piece) -> tuple[bytes, dict]:
-        text = bytes(piece)
-        if self._text is None:
-            fieldwise = self._whole(text)
-        elif self._hot and self._hot_changed(text):
-            fieldwise, self._chunks = True, None
-        else:
-            chunks = text.split(FIELD_EDGE)
-            fieldwise = self._changed(text, chunks) or self._whole(text, chunks)
+        # Text where the output was (a command's output shared through Redis
+        # comes back as text: server.slurm.runner), else bytes or a view of them.
+        text = piece.encode() if piece.__class__ is str else bytes(piece)
+        try:
+            if self._text is None:
+                fieldwise = self._whole(text)
+            elif self._hot and self._hot_changed(text):
+                fieldwise, self._chunks = True, None
+            else:
+                chunks = text.split(FIELD_EDGE)
+                fieldwise = self._changed(text, chunks) or self._whole(text, chunks)
+        except BaseException:
+            self._text = None  # the job half made in place is no job before: the next is parsed whole
+            raise
         self._text = text if fieldwise else None
         return self._joined(), self._summary
 

@@ -184,6 +184,30 @@ def test_a_job_submitted_through_one_instance_is_seen_at_once_through_the_others
         cluster.cancel(job_id)
 
 
+def test_a_job_first_seen_in_output_another_instance_ran_is_made_as_there(scale_out, cluster, auth, poller):
+    """One job read through a second instance, just after the whole list
+    through a first: another answer (not shared), from the same squeue, which
+    the second takes from Redis as the first stored it (text, not the bytes a
+    command of its own gives) with a job it never saw. It makes that job as
+    the first made it."""
+    headers = auth(poller)
+    first, second = scale_out.instances[1:]
+    submitted = cluster.run("sbatch", "--parsable", "--hold", "--chdir=/tmp", "--wrap", "sleep 300",
+                            user=poller, check=False)
+    assert submitted.returncode == 0, submitted.stderr
+    job_id = int(submitted.stdout.split(";")[0])
+    try:
+        fresh(scale_out.instances[0].url, headers)
+        listed = httpx.get(f"{first.url}{API}/jobs/", headers=headers, timeout=60)
+        before = rpc_counts.of_user(cluster, poller)
+        one = httpx.get(f"{second.url}{API}/job/{job_id}", headers=headers, timeout=60)
+        assert rpc_counts.of_user(cluster, poller) == before  # no squeue of its own
+        assert (listed.status_code, one.status_code) == (200, 200), (listed.text, one.text)
+        assert one.json()["jobs"] == [job for job in listed.json()["jobs"] if job["job_id"] == job_id]
+    finally:
+        cluster.cancel(job_id)
+
+
 POLLERS = 8
 # An answer whose first bytes had gone through the balancer when its instance
 # died: no balancer can send it again (the client has its status line), so
@@ -191,17 +215,20 @@ POLLERS = 8
 CUT = "answer cut mid-body"
 
 
-def poll_while(url: str, headers: dict, action, seconds: float = 6.0, pollers: int = POLLERS) -> list[int]:
+def poll_while(url: str, headers: dict, action, seconds: float = 6.0, pollers: int = POLLERS) -> list:
     """Statuses of reads that `pollers` clients send without a pause for
-    `seconds`, while `action` runs once a second into it."""
-    statuses: list[int] = []
+    `seconds`, while `action` runs once a second into it (with its text where
+    a read is refused, which tells whose refusal it is)."""
+    statuses: list = []
     end = time.monotonic() + seconds
 
     def client():
         with httpx.Client(timeout=60) as session:
             while time.monotonic() < end:
                 try:
-                    statuses.append(session.get(f"{url}{API}/jobs/", headers=headers).status_code)
+                    response = session.get(f"{url}{API}/jobs/", headers=headers)
+                    statuses.append(200 if response.status_code == 200 else
+                                    f"{response.status_code}: {response.text[:300]}")
                 except httpx.TransportError as error:
                     statuses.append(CUT if "complete message body" in str(error) else type(error).__name__)
 

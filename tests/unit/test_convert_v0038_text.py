@@ -194,6 +194,39 @@ def test_a_piece_that_is_not_one_object_is_refused(broken):
             assert maker(good) == made_whole(good, None)  # and the next is made as before
 
 
+def test_jobs_cut_from_text_are_made_as_from_bytes():
+    """An instance taking another's squeue output from Redis has it as text
+    (server.slurm.runner), and joblist.split then cuts text."""
+    head, pieces = joblist.split(RECORDED.read_text(), "jobs")
+    texts = list(pieces)
+    assert texts and all(isinstance(piece, str) for piece in texts)
+    assert_made_as_whole(texts)
+    assert_made_as_whole([recorded_pieces()[0], *texts[3:6]])  # the one before as bytes
+
+
+@pytest.mark.parametrize("hot", [False, True], ids=["compared field by field", "its id looked at first"])
+def test_a_job_that_cannot_be_converted_leaves_no_half_made_job_before(hot):
+    """Its conversion fails as the whole job's does, after properties of
+    other fields that changed were made again in place: the next job is not
+    made from those."""
+    first = pending_record()
+    records = [{**first, "job_id": first["job_id"] + n} for n in range(3)]  # after two, the id is looked at first
+    changed = {"name": "renamed", "account": "other", "partition": "other", "comment": "other",
+               "command": "/other", "job_id": first["job_id"] + 9 if hot else first["job_id"] + 2}
+    *before, bad = pretty_pieces([*records, {**records[-1], **changed, "time_limit": "soon"}])
+    with pytest.raises(ValueError):
+        made_whole(bad, None)
+    maker = PrettyJobMaker()
+    for piece in before:
+        maker(piece)
+    with pytest.raises(ValueError):
+        maker(bad)
+    # The job before with a time limit after all: made field by field, the
+    # other fields would be taken from the failed job's half.
+    after = pretty_pieces([{**records[-1], "time_limit": 77}])[0]
+    assert maker(after) == made_whole(after, None)
+
+
 def test_the_server_writes_22_05_jobs_with_it():
     """The v0.0.38 writer the jobs handler uses takes jobs from their text."""
     writer = joblist.JobWriter(from_v0038.JobConverter(), PrettyJobMaker())
