@@ -58,9 +58,19 @@ class PrettyJobMaker:
     the job before's, only their values are read, and the job is written
     by joining the properties made from them with the others, joined once.
     Otherwise the job is cut into all its fields and compared field by
-    field, which names the next hot fields."""
+    field, which names the next hot fields.
+
+    A job with other fields than the job before (22.05 prints
+    job_resources for a started job, none for a pending one) is made from
+    the last job laid out as it is, kept for that: a queue where started
+    and pending jobs alternate is parsed whole once for each layout, not
+    at each change."""
 
     HOT_LIMIT = 16  # more fields differing than this: each job is compared field by field
+    LAYOUTS = 4  # jobs before kept for other layouts than the last job's
+    # What is kept of the job before (all that __init__ sets but _opts).
+    _STATE = ("_text", "_chunks", "_names", "_keys", "_record", "_written", "_values", "_summary",
+              "_hot", "_around", "_hot_values", "_hot_last", "_hot_steps", "_runs")
 
     def __init__(self, *, cr_type: Sequence[str] | None = None):
         self._opts = {"cr_type": cr_type}
@@ -78,6 +88,7 @@ class PrettyJobMaker:
         self._hot_last = False  # whether the last of them is the job's last field
         self._hot_steps: tuple[int, ...] = ()  # the steps reading them
         self._runs: tuple[bytes, ...] = (b"",)  # the other steps, written and joined, around those
+        self._layouts: dict[int, tuple] = {}  # number of fields: _STATE of the last job with as many
 
     def __call__(self, piece) -> tuple[bytes, dict]:
         # Text where the output was (a command's output shared through Redis
@@ -90,7 +101,8 @@ class PrettyJobMaker:
                 fieldwise, self._chunks = True, None
             else:
                 chunks = text.split(FIELD_EDGE)
-                fieldwise = self._changed(text, chunks) or self._whole(text, chunks)
+                fieldwise = (self._changed(text, chunks) or self._from_its_layout(text, chunks)
+                             or self._whole(text, chunks))
         except BaseException:
             self._text = None  # the job half made in place is no job before: the next is parsed whole
             raise
@@ -152,6 +164,25 @@ class PrettyJobMaker:
         self._hot_values = values
         self._remake(parsed)
         return True
+
+    def _from_its_layout(self, text: bytes, chunks: list[bytes]) -> bool:
+        """The job made from the last one with as many fields, if one is
+        kept (``_changed`` tells whether they are the same fields); the job
+        before is kept for its own number of fields."""
+        fields, fields_before = len(chunks) - 1, len(self._names)
+        if fields == fields_before:
+            return False
+        # Kept objects are no longer the maker's: nothing changes them in place.
+        self._layouts.pop(fields_before, None)
+        self._layouts[fields_before] = tuple(getattr(self, name) for name in self._STATE)
+        kept = self._layouts.pop(fields, None)
+        while len(self._layouts) > self.LAYOUTS:
+            del self._layouts[next(iter(self._layouts))]  # the one left longest ago
+        if kept is None:
+            return False
+        for name, value in zip(self._STATE, kept):
+            setattr(self, name, value)
+        return self._changed(text, chunks)
 
     def _changed(self, text: bytes, chunks: list[bytes]) -> bool:
         """The job cut into ``chunks`` brought from the one before field by

@@ -249,3 +249,28 @@ def test_jobs_differing_in_their_ids_alone_are_not_cut_into_their_fields(monkeyp
         compared.clear()
         assert_made_as_whole(pretty_pieces(queue))
         assert len(compared) == 1
+
+
+def started_record() -> dict:
+    return next(job for job in json.loads(RECORDED.read_text())["jobs"] if job["job_state"] == "RUNNING")
+
+
+def test_started_and_pending_jobs_alternating_are_each_parsed_whole_once(monkeypatch):
+    """A started job prints job_resources, a pending one does not: each is
+    made from the last job laid out as it is, not parsed whole at each change."""
+    parsed_whole = []
+    whole = PrettyJobMaker._whole
+    monkeypatch.setattr(PrettyJobMaker, "_whole", lambda self, *args: parsed_whole.append(1) or whole(self, *args))
+    pending, started = pending_record(), started_record()
+    assert set(started) - set(pending) == {"job_resources"}
+    queue = [{**(started if n % 3 == 0 else pending), "job_id": 500 + n, "name": f"job {n}"} for n in range(30)]
+    assert_made_as_whole(pretty_pieces(queue))
+    assert len(parsed_whole) == 2
+    # Layouts are told apart by their number of fields: as many as are kept
+    # (and the last job's), each parsed whole once; more, still made right.
+    cut = [dict(list(pending.items())[:-n]) for n in range(1, PrettyJobMaker.LAYOUTS + 2)]
+    parsed_whole.clear()
+    assert_made_as_whole(pretty_pieces([{**cut[n % len(cut)], "job_id": 700 + n} for n in range(20)]))
+    assert len(parsed_whole) == len(cut)
+    many = [*cut, pending, started]
+    assert_made_as_whole(pretty_pieces([{**many[n % len(many)], "job_id": 700 + n} for n in range(20)]))
